@@ -1,0 +1,316 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.hosted_mail contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# PRIVATE to the collection: not a public API, may change without notice.
+
+"""HTTP transport shared by every vendor client.
+
+One ``requests.Session`` per client, a User-Agent naming the collection, connect/read timeouts,
+certificate checks, bounded retries with exponential backoff and jitter, ``Retry-After``, typed
+exceptions that carry the vendor's answer, and redaction of every secret from their text.
+
+The transport never calls ``fail_json``: the module runner turns its exceptions into failures.
+
+Retry policy (one place, :meth:`Transport.request`):
+
+* requests that are safe to repeat (GET, PUT, DELETE, and a POST whose caller passes
+  ``retry_unsafe=True``) are retried on connection errors, timeouts, 429 and 500/502/503/504;
+* any other POST is retried only when the server provably did not act on it: a 429 answer
+  (the server refused it, RFC 6585) or a timeout while connecting (nothing was sent);
+* 429 and 503 honour ``Retry-After`` (seconds or an HTTP date), clamped to ``retry_after_max``;
+  otherwise the wait is exponential backoff with jitter, capped at ``backoff_max``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+import traceback
+from email.utils import parsedate_to_datetime
+
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._version import COLLECTION_NAME, COLLECTION_VERSION
+
+REQUESTS_IMPORT_ERROR = None
+try:
+    import requests
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_REQUESTS = True
+
+SAFE_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'))
+RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+REDACTED = '********'
+MAX_MESSAGE = 1000
+
+DEFAULT_TIMEOUT = 30
+DEFAULT_MAX_RETRIES = 5
+DEFAULT_BACKOFF_BASE = 0.5
+DEFAULT_BACKOFF_MAX = 20.0
+DEFAULT_RETRY_AFTER_MAX = 60.0
+
+
+class ApiError(Exception):
+    """An HTTP call failed. ``status`` is None when no answer arrived.
+
+    ``message`` is the full, redacted text; ``vendor_message`` is what the API itself said and
+    ``details`` its answer body (parsed JSON or text), both redacted.
+    """
+
+    def __init__(self, message, status=None, vendor_message=None, details=None, method=None, url=None):
+        super(ApiError, self).__init__(message)
+        self.message = message
+        self.status = status
+        self.vendor_message = vendor_message
+        self.details = details
+        self.method = method
+        self.url = url
+
+    def __str__(self):
+        return self.message
+
+
+class TransportError(ApiError):
+    """No usable answer: connection refused or dropped, timeout, TLS failure (after retries)."""
+
+
+class AuthError(ApiError):
+    """401 or 403: the credentials were refused or do not allow the call."""
+
+
+class NotFoundError(ApiError):
+    """404."""
+
+
+class RequestError(ApiError):
+    """Any other 4xx: the API rejected the request (bad data, forbidden operation)."""
+
+
+class RateLimitError(ApiError):
+    """429 still answered after every retry."""
+
+
+class ServerError(ApiError):
+    """5xx still answered after every retry."""
+
+
+class InvalidResponseError(ApiError):
+    """A success answer whose body is not the JSON the call expects."""
+
+
+def pause(seconds):
+    """Wait between retries (unit tests replace this)."""
+    time.sleep(seconds)
+
+
+def error_class(status):
+    """The exception class for an HTTP error status."""
+    if status in (401, 403):
+        return AuthError
+    if status == 404:
+        return NotFoundError
+    if status == 429:
+        return RateLimitError
+    if status >= 500:
+        return ServerError
+    return RequestError
+
+
+class Redactor(object):
+    """Replaces every registered secret value with ``********`` in text and nested data."""
+
+    def __init__(self, secrets=None):
+        self._secrets = set()
+        for secret in secrets or ():
+            self.add(secret)
+
+    def add(self, secret):
+        if secret is not None and str(secret) != '':
+            self._secrets.add(str(secret))
+
+    def text(self, value):
+        value = '' if value is None else str(value)
+        # Longest first, so a secret that contains another one is masked whole.
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            value = value.replace(secret, REDACTED)
+        return value
+
+    def data(self, value):
+        if isinstance(value, dict):
+            return dict((self.text(k), self.data(v)) for k, v in value.items())
+        if isinstance(value, list):
+            return [self.data(v) for v in value]
+        if isinstance(value, str):
+            return self.text(value)
+        return value
+
+
+def vendor_message(body, text):
+    """Best-effort one-line summary of an error body whose shape the vendor does not document.
+
+    Yandex 360 answers ``{"code", "message", "details"}``; the NetAngels error body is not
+    documented, so a JSON body is summarised whole (``{"field": ["problem"]}`` reads well as is).
+    """
+    if isinstance(body, dict):
+        for key in ('message', 'detail', 'error', 'error_description'):
+            if isinstance(body.get(key), str) and body[key]:
+                return body[key]
+        return json.dumps(body, ensure_ascii=False, sort_keys=True)
+    if isinstance(body, list):
+        return json.dumps(body, ensure_ascii=False)
+    text = (text or '').strip()
+    return text[:MAX_MESSAGE] if text else 'no message'
+
+
+def retry_after_seconds(value, now=None):
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    now = time.time() if now is None else now
+    return max(0.0, when.timestamp() - now)
+
+
+class Response(object):
+    """A successful answer: status, headers and parsed JSON body (None when empty)."""
+
+    def __init__(self, status, headers, body, text):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.text = text
+
+
+class Transport(object):
+    """A ``requests.Session`` with the collection's timeouts, retries, errors and redaction."""
+
+    def __init__(self, timeout=DEFAULT_TIMEOUT, validate_certs=True, ca_path=None, secrets=None,
+                 max_retries=DEFAULT_MAX_RETRIES, backoff_base=DEFAULT_BACKOFF_BASE,
+                 backoff_max=DEFAULT_BACKOFF_MAX, retry_after_max=DEFAULT_RETRY_AFTER_MAX,
+                 sleep=None, user_agent_suffix=None):
+        if not HAS_REQUESTS:
+            raise RuntimeError('The Python library "requests" is required.')
+        self.session = requests.Session()
+        agent = '%s/%s python-requests/%s' % (COLLECTION_NAME, COLLECTION_VERSION, requests.__version__)
+        if user_agent_suffix:
+            agent = '%s %s' % (agent, user_agent_suffix)
+        self.session.headers['User-Agent'] = agent
+        self.session.headers['Accept'] = 'application/json'
+        self.session.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+        self.timeout = (float(timeout), float(timeout))
+        self.max_retries = int(max_retries)
+        self.backoff_base = float(backoff_base)
+        self.backoff_max = float(backoff_max)
+        self.retry_after_max = float(retry_after_max)
+        self.redactor = Redactor(secrets)
+        self._sleep = sleep
+        self.request_count = 0
+
+    def add_secret(self, secret):
+        """Register a value (token, password) that must never appear in an error."""
+        self.redactor.add(secret)
+
+    def backoff(self, attempt):
+        """Exponential backoff with jitter for retry number ``attempt`` (0-based), capped."""
+        ceiling = min(self.backoff_max, self.backoff_base * (2 ** attempt))
+        return random.uniform(ceiling / 2.0, ceiling)
+
+    def _wait(self, attempt, response=None):
+        delay = None
+        if response is not None and response.status_code in (429, 503):
+            delay = retry_after_seconds(response.headers.get('Retry-After'))
+        if delay is None:
+            delay = self.backoff(attempt)
+        (self._sleep or pause)(min(delay, self.retry_after_max))
+
+    def request(self, method, url, params=None, json_body=None, data=None, files=None, headers=None,
+                retry_unsafe=False):
+        """Send one request, retrying as the module docstring says; return a :class:`Response`.
+
+        Raises a subclass of :class:`ApiError` on failure; its text never contains a secret.
+        """
+        method = method.upper()
+        repeatable = method in SAFE_METHODS or retry_unsafe
+        attempt = 0
+        while True:
+            response = None
+            try:
+                self.request_count += 1
+                response = self.session.request(
+                    method, url, params=params, json=json_body, data=data, files=files,
+                    headers=headers, timeout=self.timeout)
+            except requests.exceptions.ConnectTimeout as exc:
+                failure = exc
+                may_retry = True
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                failure = exc
+                may_retry = repeatable
+            except requests.exceptions.RequestException as exc:
+                raise self._transport_error(method, url, exc)
+            else:
+                failure = None
+                may_retry = response.status_code in RETRY_STATUSES and (repeatable or response.status_code == 429)
+                if not may_retry:
+                    return self._handle(method, url, response)
+            if not may_retry or attempt >= self.max_retries:
+                if failure is not None:
+                    raise self._transport_error(method, url, failure, attempt)
+                return self._handle(method, url, response, attempt)
+            self._wait(attempt, response)
+            attempt += 1
+
+    def _describe(self, method, url):
+        path = url.split('?', 1)[0]
+        return '%s %s' % (method, self.redactor.text(path))
+
+    def _transport_error(self, method, url, exc, attempts=0):
+        reason = exc.__class__.__name__
+        if isinstance(exc, requests.exceptions.SSLError):
+            reason = 'TLS certificate check failed (set validate_certs or ca_path)'
+        elif isinstance(exc, requests.exceptions.Timeout):
+            reason = 'timed out'
+        elif isinstance(exc, requests.exceptions.ConnectionError):
+            reason = 'connection failed or was dropped'
+        message = '%s: %s' % (self._describe(method, url), reason)
+        if attempts:
+            message += ' (after %d retries)' % attempts
+        return TransportError(message, method=method, url=self.redactor.text(url),
+                              details=self.redactor.text(str(exc))[:MAX_MESSAGE])
+
+    def _handle(self, method, url, response, attempts=0):
+        text = response.text or ''
+        body = None
+        if text.strip():
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+        if response.status_code < 400:
+            if text.strip() and body is None:
+                raise InvalidResponseError(
+                    '%s: the API answered HTTP %d with a body that is not JSON: %s' % (
+                        self._describe(method, url), response.status_code, self.redactor.text(text[:200])),
+                    status=response.status_code, method=method, url=self.redactor.text(url))
+            return Response(response.status_code, response.headers, body, text)
+        said = self.redactor.text(vendor_message(body, text))[:MAX_MESSAGE]
+        message = '%s: HTTP %d: %s' % (self._describe(method, url), response.status_code, said)
+        if attempts:
+            message += ' (after %d retries)' % attempts
+        details = self.redactor.data(body) if body is not None else self.redactor.text(text[:MAX_MESSAGE])
+        raise error_class(response.status_code)(
+            message, status=response.status_code, vendor_message=said, details=details,
+            method=method, url=self.redactor.text(url))

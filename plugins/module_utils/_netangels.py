@@ -1,0 +1,282 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.hosted_mail contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# PRIVATE to the collection: not a public API, may change without notice.
+
+"""NetAngels mail API client: API key -> token, mail domains, and every mailbox call.
+
+It returns plain dicts (``None`` for a mailbox that does not exist), raises the transport's
+typed exceptions, and knows nothing of Ansible. Mailboxes are handed on normalised by
+:func:`normalise_mailbox` (``aliases`` always a list).
+
+Assumptions about undocumented behaviour are each isolated in one function below and
+mirrored by the API sandbox (``tests/sandbox/assumptions.py``).
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import AuthError, InvalidResponseError, NotFoundError, TransportError
+
+DEFAULT_API_URL = 'https://api-ms.netangels.ru'
+DEFAULT_AUTH_URL = 'https://panel.netangels.ru/api/gateway/token/'
+PAGE_SIZE = 100  # the list calls accept limit 10..100: the largest page means the fewest requests
+BATCH_CREATE_FIELD = 'file'
+
+
+MailboxTarget = namedtuple('MailboxTarget', ['name', 'domain', 'domain_id'])
+
+
+def parse_target(name=None, domain=None, domain_id=None):
+    """Work out which domain (and mailbox) a task means, before any request.
+
+    ``name`` is a local part (``alice``) or a full address (``alice@example.com``, which implies
+    the domain). Exactly one of ``domain`` and ``domain_id`` is needed unless the address gives
+    it; a full address whose domain contradicts ``domain`` is an error. Raises ValueError.
+    """
+    if name is not None and '@' in name:
+        local, address_domain = name.rsplit('@', 1)
+        if not local or not address_domain:
+            raise ValueError('"%s" is not a mailbox address: expected alice or alice@example.com.' % name)
+        if domain and domain.lower().rstrip('.') != address_domain.lower():
+            raise ValueError('The address %s is not in the domain given as domain (%s).' % (name, domain))
+        if domain_id is None:
+            domain = address_domain
+        name = local
+    if domain is None and domain_id is None:
+        raise ValueError('Say which mail domain: set domain (a name such as example.com) or domain_id, '
+                         'or give the mailbox as a full address.')
+    if domain is not None and domain_id is not None:
+        raise ValueError('Set either domain or domain_id, not both.')
+    return MailboxTarget(name, domain.lower().rstrip('.') if domain else None, domain_id)
+
+
+def resolve_target(client, name=None, domain=None, domain_id=None):
+    """:func:`parse_target`, then the domain name mapped to its ID (no request with ``domain_id``)."""
+    target = parse_target(name, domain, domain_id)
+    if target.domain_id is None:
+        target = target._replace(domain_id=client.domain_id(target.domain))
+    return target
+
+
+def parse_aliases(value):
+    """Forwarding addresses as a list, whatever shape the API used.
+
+    Assumption: the reference types ``aliases`` as ``str`` in answers but ``list of str`` in the
+    update body. A string is read as comma (or whitespace) separated addresses; ``None`` and
+    ``""`` mean none.
+    """
+    if value is None:
+        return []
+    if isinstance(value, str):
+        items = value.replace(';', ',').replace(' ', ',').split(',')
+    else:
+        items = list(value)
+    return [str(item).strip() for item in items if item is not None and str(item).strip()]
+
+
+def mailbox_local_part(entity):
+    """The local part of a mailbox as the API names it.
+
+    Assumption: ``name`` is the local part (a separate ``domain_id`` is returned). Should the API
+    answer a full address instead, the part before ``@`` is used, so lookups still match.
+    """
+    return str(entity.get('name') or '').split('@', 1)[0]
+
+
+def normalise_mailbox(entity):
+    """A mailbox dict with ``aliases`` as a list and ``name`` as the local part."""
+    mailbox = dict(entity)
+    mailbox['aliases'] = parse_aliases(entity.get('aliases'))
+    mailbox['name'] = mailbox_local_part(entity)
+    mailbox.pop('password', None)
+    return mailbox
+
+
+class NetAngelsClient(object):
+    """Calls of the NetAngels mail API over a :class:`~._http.Transport`."""
+
+    def __init__(self, transport, api_url=DEFAULT_API_URL, auth_url=DEFAULT_AUTH_URL, api_key=None, api_token=None):
+        if not api_key and not api_token:
+            raise ValueError('NetAngels credentials are missing: set api_key (or NETANGELS_API_KEY) or api_token (or NETANGELS_API_TOKEN).')
+        self.transport = transport
+        self.api_url = api_url.rstrip('/')
+        self.auth_url = auth_url
+        self._api_key = api_key
+        self._token = api_token
+        transport.add_secret(api_key)
+        transport.add_secret(api_token)
+
+    # -- authentication -------------------------------------------------------------------
+
+    def exchange_key(self):
+        """Exchange the API key for a token at the gateway; the token becomes a secret."""
+        try:
+            response = self.transport.request('POST', self.auth_url, data={'api_key': self._api_key}, retry_unsafe=True)
+        except AuthError as exc:
+            raise AuthError('The NetAngels token gateway refused the API key (HTTP %s): check api_key / NETANGELS_API_KEY. %s' % (
+                exc.status, exc.vendor_message or ''), status=exc.status, vendor_message=exc.vendor_message, details=exc.details,
+                method=exc.method, url=exc.url)
+        token = (response.body or {}).get('token') if isinstance(response.body, dict) else None
+        if not token:
+            raise InvalidResponseError('The NetAngels token gateway answered without a token.', status=response.status)
+        self.transport.add_secret(token)
+        self._token = token
+        return token
+
+    def call(self, method, path, **kwargs):
+        """One authenticated API call; returns the parsed JSON body (or None).
+
+        With an API key, a 401/403 exchanges the key again once and repeats the call (an
+        expired token has been seen to answer either). With a ready token it fails clearly.
+        """
+        if self._token is None:
+            self.exchange_key()
+        url = self.api_url + path
+        try:
+            return self._send(method, url, kwargs)
+        except AuthError as exc:
+            if not self._api_key:
+                raise AuthError('NetAngels refused the API token (HTTP %s: %s): it is invalid or expired; set a new api_token or use api_key.' % (
+                    exc.status, exc.vendor_message), status=exc.status, vendor_message=exc.vendor_message, details=exc.details,
+                    method=exc.method, url=exc.url)
+        self.exchange_key()
+        try:
+            return self._send(method, url, kwargs)
+        except AuthError as exc:
+            raise AuthError('%s (a fresh token from the API key was refused too: the key may lack access to this object)' % exc.message,
+                            status=exc.status, vendor_message=exc.vendor_message, details=exc.details, method=exc.method, url=exc.url)
+
+    def _send(self, method, url, kwargs):
+        headers = {'Authorization': 'Bearer %s' % self._token}
+        return self.transport.request(method, url, headers=headers, **kwargs).body
+
+    # -- pagination -----------------------------------------------------------------------
+
+    def walk(self, path, params=None):
+        """Every entity of a paginated list (``{"count", "entities"}``), page by page."""
+        offset = 0
+        seen = set()
+        while True:
+            query = dict(params or {})
+            query.update(offset=offset, limit=PAGE_SIZE)
+            body = self.call('GET', path, params=query) or {}
+            entities = body.get('entities') or []
+            for entity in entities:
+                key = entity.get('id')
+                if key is None or key not in seen:
+                    seen.add(key)
+                    yield entity
+            offset += len(entities)
+            if not entities or offset >= int(body.get('count') or 0):
+                return
+
+    # -- domains --------------------------------------------------------------------------
+
+    def list_domains(self):
+        return list(self.walk('/api/v2/mail/domains/'))
+
+    def domain_id(self, name):
+        """The id of the mail domain ``name`` (case-insensitive). No server-side filter exists."""
+        wanted = name.strip().rstrip('.').lower()
+        for domain in self.walk('/api/v2/mail/domains/'):
+            if str(domain.get('name', '')).lower() == wanted:
+                return int(domain['id'])
+        raise NotFoundError('Mail domain "%s" was not found in this NetAngels account.' % name, status=404)
+
+    # -- mailboxes ------------------------------------------------------------------------
+
+    def list_mailboxes(self, domain_id, name_filter=None):
+        params = {'filter': name_filter} if name_filter else None
+        return [normalise_mailbox(m) for m in self.walk('/api/v2/mail/domains/%d/mailboxes/' % int(domain_id), params)]
+
+    def find_mailbox(self, domain_id, name):
+        """The mailbox whose local part is exactly ``name``, or None.
+
+        The list call's ``filter`` has undocumented syntax, so it is only a hint that may save
+        pages: a match is always checked exactly, and when the filtered walk finds nothing the
+        whole list is walked before answering "absent".
+        """
+        for mailbox in self.list_mailboxes(domain_id, name_filter=name):
+            if mailbox['name'] == name:
+                return mailbox
+        for mailbox in self.list_mailboxes(domain_id):
+            if mailbox['name'] == name:
+                return mailbox
+        return None
+
+    def get_mailbox(self, mailbox_id):
+        try:
+            return normalise_mailbox(self.call('GET', '/api/v2/mail/mailboxes/%d/' % int(mailbox_id)))
+        except NotFoundError:
+            return None
+
+    def create_mailbox(self, domain_id, name, password, comment=None):
+        """Create a mailbox; returns it.
+
+        A create is not repeated blindly: if the answer is lost (connection dropped), the list is
+        read to see whether the mailbox was made, and only then is the failure raised.
+        """
+        self.transport.add_secret(password)
+        body = {'domain_id': int(domain_id), 'name': name, 'password': password}
+        if comment is not None:
+            body['comment'] = comment
+        try:
+            return normalise_mailbox(self.call('POST', '/api/v2/mail/mailboxes/', json_body=body))
+        except TransportError:
+            made = self.find_mailbox(domain_id, name)
+            if made is None:
+                raise
+            return made
+
+    def update_mailbox(self, mailbox_id, changes):
+        """PUT the given fields (comment, quota, is_local, aliases) and return the mailbox."""
+        body = dict(changes)
+        if 'aliases' in body:
+            body['aliases'] = list(body['aliases'])
+        return self._mailbox_put(mailbox_id, '', body)
+
+    def delete_mailbox(self, mailbox_id):
+        """Delete; True when deleted, False when it was already gone (e.g. a retried DELETE)."""
+        try:
+            self.call('DELETE', '/api/v2/mail/mailboxes/%d/' % int(mailbox_id))
+        except NotFoundError:
+            return False
+        return True
+
+    def add_alias(self, mailbox_id, alias):
+        return self._mailbox_put(mailbox_id, 'add-alias/', {'alias': alias})
+
+    def delete_alias(self, mailbox_id, alias):
+        return self._mailbox_put(mailbox_id, 'delete-alias/', {'alias': alias})
+
+    def change_password(self, mailbox_id, password):
+        self.transport.add_secret(password)
+        return self._mailbox_put(mailbox_id, 'change-password/', {'password': password})
+
+    def disable_mailbox(self, mailbox_id):
+        return self._mailbox_put(mailbox_id, 'disable/', None)
+
+    def cleanup_mailbox(self, mailbox_id):
+        return self._mailbox_put(mailbox_id, 'cleanup/', None)
+
+    def batch_create(self, domain_id, csv_text, filename='mailboxes.csv'):
+        """Upload a CSV file of mailboxes; returns the created mailboxes.
+
+        Assumption: the upload is ``multipart/form-data`` with the file in the field
+        :data:`BATCH_CREATE_FIELD` (the layout is not documented anywhere).
+        """
+        files = {BATCH_CREATE_FIELD: (filename, csv_text.encode('utf-8'), 'text/csv')}
+        body = self.call('POST', '/api/v2/mail/domains/%d/mailboxes/batch-create/' % int(domain_id), files=files) or {}
+        return [normalise_mailbox(m) for m in body.get('entities') or []]
+
+    def _mailbox_put(self, mailbox_id, action, body):
+        """PUT to a mailbox (or one of its actions). Answers that carry no mailbox read it back."""
+        path = '/api/v2/mail/mailboxes/%d/%s' % (int(mailbox_id), action)
+        answer = self.call('PUT', path, json_body=body)
+        if isinstance(answer, dict) and 'id' in answer:
+            return normalise_mailbox(answer)
+        return self.get_mailbox(mailbox_id)

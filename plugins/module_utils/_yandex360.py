@@ -1,0 +1,46 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.hosted_mail contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# PRIVATE to the collection: not a public API, may change without notice.
+
+"""Yandex 360 admin API client: read and replace an organisation's mail routing rules.
+
+Plain dicts in and out, the transport's typed exceptions, nothing of Ansible.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import InvalidResponseError
+
+DEFAULT_API_URL = 'https://api360.yandex.net'
+
+
+class Yandex360Client(object):
+    """Calls of the Yandex 360 routing-rules API over a :class:`~._http.Transport`."""
+
+    def __init__(self, transport, oauth_token, api_url=DEFAULT_API_URL):
+        if not oauth_token:
+            raise ValueError('The Yandex 360 OAuth token is missing: set oauth_token (or YANDEX360_OAUTH_TOKEN).')
+        self.transport = transport
+        self.api_url = api_url.rstrip('/')
+        self._headers = {'Authorization': 'OAuth %s' % oauth_token}
+        transport.add_secret(oauth_token)
+
+    def _path(self, org_id):
+        return '%s/admin/v1/org/%d/mail/routing/rules' % (self.api_url, int(org_id))
+
+    def get_rules(self, org_id):
+        """The organisation's rule list, in order, as the API returns it."""
+        body = self.transport.request('GET', self._path(org_id), headers=self._headers).body or {}
+        rules = body.get('rules') if isinstance(body, dict) else None
+        if rules is None:
+            return []
+        if not isinstance(rules, list):
+            raise InvalidResponseError('Yandex 360 answered a rule list that is not a list.')
+        return rules
+
+    def set_rules(self, org_id, rules):
+        """Replace the organisation's whole rule list (PUT is idempotent, so it may be retried)."""
+        self.transport.request('PUT', self._path(org_id), headers=self._headers, json_body={'rules': list(rules)})

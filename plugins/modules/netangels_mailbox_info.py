@@ -1,0 +1,158 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.hosted_mail contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: netangels_mailbox_info
+short_description: List the mailboxes of a NetAngels mail domain
+version_added: 0.1.0
+description:
+  - Returns every mailbox of a NetAngels mail domain, across all pages of the API's list, or the one mailbox with a given name.
+  - Forwarding addresses (RV(mailboxes[].aliases)) are always returned as a list, whatever shape the API used.
+extends_documentation_fragment:
+  - mailops.hosted_mail.netangels
+  - mailops.hosted_mail.netangels.ACTIONGROUP
+  - mailops.hosted_mail.attributes
+  - mailops.hosted_mail.attributes.INFO_MODULE
+options:
+  domain:
+    description:
+      - The mail domain's name, for example V(example.com). Its ID is looked up (one page-walk of the account's domains).
+      - Exactly one of O(domain) and O(domain_id) is required, unless O(name) is a full address.
+    type: str
+  domain_id:
+    description:
+      - The mail domain's numeric NetAngels ID. Saves the domain lookup.
+    type: int
+  name:
+    description:
+      - Return only the mailbox with exactly this local part (V(alice)), or this full address (V(alice@example.com)), which
+        implies O(domain).
+      - The match is exact; RV(mailboxes) is empty when there is no such mailbox.
+    type: str
+author:
+  - mailops.hosted_mail contributors
+'''
+
+EXAMPLES = r'''
+- name: List every mailbox of example.com
+  mailops.hosted_mail.netangels_mailbox_info:
+    domain: example.com
+    api_key: "{{ netangels_api_key }}"
+  register: result
+
+- name: Show the addresses
+  ansible.builtin.debug:
+    msg: "{{ result.mailboxes | map(attribute='name') | map('regex_replace', '$', '@example.com') | list }}"
+
+- name: Read one mailbox, credentials from module_defaults
+  module_defaults:
+    group/mailops.hosted_mail.netangels:
+      api_key: "{{ netangels_api_key }}"
+  block:
+    - name: Look up alice@example.com
+      mailops.hosted_mail.netangels_mailbox_info:
+        name: alice@example.com
+      register: alice
+
+    - name: Fail when she has no mailbox
+      ansible.builtin.assert:
+        that: alice.mailboxes | length == 1
+'''
+
+RETURN = r'''
+domain_id:
+  description: The ID of the mail domain that was read.
+  returned: success
+  type: int
+  sample: 1001
+mailboxes:
+  description: The mailboxes, in the API's order. Passwords are never returned (the API cannot read them).
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Mailbox ID.
+      type: int
+      sample: 20001
+    name:
+      description: The local part of the address.
+      type: str
+      sample: alice
+    domain_id:
+      description: The mail domain's ID.
+      type: int
+      sample: 1001
+    aliases:
+      description: Forwarding addresses; always a list.
+      type: list
+      elements: str
+      sample: [alice.archive@example.net]
+    comment:
+      description: Free-text comment.
+      type: str
+      sample: Alice Smith, accounting
+    is_local:
+      description: Whether mail is stored in the mailbox (V(false) means forward only).
+      type: bool
+      sample: true
+    quota:
+      description: Disk quota in MB.
+      type: int
+      sample: 1000
+    used:
+      description: Disk space used, in MB.
+      type: int
+      sample: 12
+    state:
+      description: The mailbox's state as the API reports it (for example V(active) or V(disabled)).
+      type: str
+      sample: active
+    created:
+      description: When the mailbox was created.
+      type: str
+      sample: '2026-01-15T10:00:00Z'
+    updated:
+      description: When the mailbox was last changed.
+      type: str
+      sample: '2026-01-15T10:00:00Z'
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import netangels_argument_spec, netangels_client, run
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import resolve_target
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=netangels_argument_spec(
+            domain=dict(type='str'),
+            domain_id=dict(type='int'),
+            name=dict(type='str'),
+        ),
+        supports_check_mode=True,
+    )
+    client = netangels_client(module)
+
+    def work():
+        target = resolve_target(client, module.params['name'], module.params['domain'], module.params['domain_id'])
+        if target.name is None:
+            mailboxes = client.list_mailboxes(target.domain_id)
+        else:
+            mailbox = client.find_mailbox(target.domain_id, target.name)
+            mailboxes = [mailbox] if mailbox else []
+        return target.domain_id, mailboxes
+
+    domain_id, mailboxes = run(module, work, 'Cannot read the mailboxes of %s' % (
+        module.params['domain'] or module.params['name'] or 'mail domain %s' % module.params['domain_id']))
+    module.exit_json(changed=False, domain_id=domain_id, mailboxes=mailboxes)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,35 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.hosted_mail contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Shared fixtures: ``http`` (an ordered script of expected HTTP calls), ``run_module`` (drive a
+module's ``main()`` and get its result) and ``sandbox`` (the API sandbox, started once)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
+from ansible_collections.mailops.hosted_mail.tests.unit.helpers import ScriptedHTTP, run_module_main
+
+
+@pytest.fixture
+def http(monkeypatch):
+    """Every request goes to this script; the test fails on any missing or extra call."""
+    script = ScriptedHTTP(monkeypatch)
+    yield script
+    script.assert_done()
+
+
+@pytest.fixture
+def run_module():
+    return run_module_main
+
+
+@pytest.fixture(autouse=True)
+def no_sleep(monkeypatch):
+    """Retries never really wait in unit tests; the waits asked for are recorded instead."""
+    waits = []
+    monkeypatch.setattr(_http, 'pause', waits.append)
+    return waits

@@ -1,0 +1,224 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.hosted_mail contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The transport: retries, Retry-After, backoff bounds, unsafe POSTs, error mapping, redaction."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import requests
+
+from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._version import COLLECTION_VERSION
+
+URL = 'https://api.test/thing/'
+
+
+def transport(**kwargs):
+    return _http.Transport(**kwargs)
+
+
+def test_success_returns_parsed_body_and_sends_user_agent_and_timeout(http):
+    http.expect('GET', URL, body={'ok': True})
+    response = transport(timeout=7).request('GET', URL, params={'a': 1})
+    assert response.body == {'ok': True}
+    sent = http.requests[0]
+    assert sent.headers['User-Agent'].startswith('mailops.hosted_mail/%s ' % COLLECTION_VERSION)
+    assert sent.headers['Accept'] == 'application/json'
+
+
+def test_timeout_is_passed_to_requests(monkeypatch):
+    seen = {}
+
+    def fake_request(self, method, url, **kwargs):
+        seen.update(kwargs)
+        response = requests.Response()
+        response.status_code = 200
+        response._content = b'{}'
+        return response
+
+    monkeypatch.setattr(requests.Session, 'request', fake_request)
+    transport(timeout=7).request('GET', URL)
+    assert seen['timeout'] == (7.0, 7.0)
+
+
+@pytest.mark.parametrize('validate_certs, ca_path, verify', [
+    (True, None, True),
+    (False, None, False),
+    (True, '/etc/ssl/bundle.pem', '/etc/ssl/bundle.pem'),
+    (False, '/etc/ssl/bundle.pem', False),
+])
+def test_certificate_options(validate_certs, ca_path, verify):
+    assert transport(validate_certs=validate_certs, ca_path=ca_path).session.verify == verify
+
+
+@pytest.mark.parametrize('status', [429, 500, 502, 503, 504])
+@pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE'])
+def test_safe_methods_are_retried_on_transient_statuses(http, no_sleep, method, status):
+    http.expect(method, URL, status=status, body={'message': 'busy'})
+    http.expect(method, URL, status=status, body={'message': 'busy'})
+    http.expect(method, URL, body={'done': 1})
+    assert transport().request(method, URL).body == {'done': 1}
+    assert len(no_sleep) == 2
+
+
+@pytest.mark.parametrize('error', [requests.exceptions.ConnectionError('reset'), requests.exceptions.ReadTimeout('slow')])
+def test_safe_methods_are_retried_on_network_errors(http, no_sleep, error):
+    http.expect('GET', URL, raises=error)
+    http.expect('GET', URL, body={})
+    assert transport().request('GET', URL).status == 200
+    assert len(no_sleep) == 1
+
+
+def test_retry_after_seconds_is_honoured(http, no_sleep):
+    http.expect('GET', URL, status=429, headers={'Retry-After': '7'})
+    http.expect('GET', URL, body={})
+    transport().request('GET', URL)
+    assert no_sleep == [7.0]
+
+
+def test_retry_after_is_clamped(http, no_sleep):
+    http.expect('GET', URL, status=503, headers={'Retry-After': '3600'})
+    http.expect('GET', URL, body={})
+    transport(retry_after_max=60).request('GET', URL)
+    assert no_sleep == [60.0]
+
+
+def test_retry_after_http_date():
+    assert _http.retry_after_seconds('Wed, 21 Oct 2015 07:28:10 GMT', now=1445412480.0) == pytest.approx(10.0)
+    assert _http.retry_after_seconds('Wed, 21 Oct 2015 07:28:00 GMT', now=1445412490.0) == 0.0
+    assert _http.retry_after_seconds('soon') is None
+    assert _http.retry_after_seconds(None) is None
+
+
+def test_backoff_grows_exponentially_with_jitter_and_is_capped(http, no_sleep):
+    for dummy in range(5):
+        http.expect('GET', URL, status=502)
+    http.expect('GET', URL, body={})
+    transport(backoff_base=1, backoff_max=4, max_retries=5).request('GET', URL)
+    ceilings = [1, 2, 4, 4, 4]
+    assert len(no_sleep) == 5
+    for wait, ceiling in zip(no_sleep, ceilings):
+        assert ceiling / 2.0 <= wait <= ceiling
+
+
+def test_retries_are_bounded_and_the_last_error_is_raised(http, no_sleep):
+    for dummy in range(4):
+        http.expect('GET', URL, status=503, body={'message': 'maintenance'})
+    with pytest.raises(_http.ServerError) as info:
+        transport(max_retries=3).request('GET', URL)
+    assert info.value.status == 503
+    assert 'maintenance' in str(info.value)
+    assert '(after 3 retries)' in str(info.value)
+    assert len(no_sleep) == 3
+
+
+def test_rate_limit_exhausted_raises_rate_limit_error(http):
+    for dummy in range(3):
+        http.expect('GET', URL, status=429, headers={'Retry-After': '1'})
+    with pytest.raises(_http.RateLimitError):
+        transport(max_retries=2).request('GET', URL)
+
+
+@pytest.mark.parametrize('status', [500, 502, 503, 504])
+def test_unsafe_post_is_not_retried_on_server_errors(http, no_sleep, status):
+    http.expect('POST', URL, status=status)
+    with pytest.raises(_http.ServerError):
+        transport().request('POST', URL, json_body={'a': 1})
+    assert no_sleep == []
+
+
+@pytest.mark.parametrize('error', [requests.exceptions.ConnectionError('dropped'), requests.exceptions.ReadTimeout('slow')])
+def test_unsafe_post_is_not_retried_after_the_request_may_have_arrived(http, no_sleep, error):
+    http.expect('POST', URL, raises=error)
+    with pytest.raises(_http.TransportError):
+        transport().request('POST', URL, json_body={'a': 1})
+    assert no_sleep == []
+
+
+def test_unsafe_post_is_retried_when_the_server_did_not_act(http, no_sleep):
+    http.expect('POST', URL, status=429, headers={'Retry-After': '2'})
+    http.expect('POST', URL, raises=requests.exceptions.ConnectTimeout('no route'))
+    http.expect('POST', URL, status=201, body={'id': 1})
+    assert transport().request('POST', URL, json_body={'a': 1}).body == {'id': 1}
+    assert len(no_sleep) == 2
+
+
+def test_post_marked_safe_by_its_caller_is_retried(http, no_sleep):
+    http.expect('POST', URL, status=503)
+    http.expect('POST', URL, raises=requests.exceptions.ConnectionError('dropped'))
+    http.expect('POST', URL, body={'token': 't'})
+    assert transport().request('POST', URL, data={'k': 'v'}, retry_unsafe=True).body == {'token': 't'}
+    assert len(no_sleep) == 2
+
+
+@pytest.mark.parametrize('status, cls', [
+    (400, _http.RequestError), (401, _http.AuthError), (403, _http.AuthError), (404, _http.NotFoundError),
+    (409, _http.RequestError), (500, _http.ServerError),
+])
+def test_error_mapping_carries_status_message_and_details(http, status, cls):
+    body = {'code': 3, 'message': 'quota: must be between 1 and 102400', 'details': [{'@type': 'x'}]}
+    http.expect('PUT', URL, status=status, body=body)
+    with pytest.raises(cls) as info:
+        transport(max_retries=0).request('PUT', URL, json_body={})
+    exc = info.value
+    assert exc.status == status
+    assert exc.vendor_message == 'quota: must be between 1 and 102400'
+    assert exc.details == body
+    assert str(exc) == 'PUT %s: HTTP %d: quota: must be between 1 and 102400' % (URL, status)
+
+
+def test_opaque_error_bodies_are_shown(http):
+    http.expect('POST', URL, status=400, body={'name': ['This field is required.']})
+    http.expect('POST', URL, status=400, text='<html>Bad Request</html>')
+    with pytest.raises(_http.RequestError) as info:
+        transport().request('POST', URL)
+    assert 'This field is required.' in str(info.value)
+    with pytest.raises(_http.RequestError) as info:
+        transport().request('POST', URL)
+    assert info.value.details == '<html>Bad Request</html>'
+
+
+def test_non_json_success_is_an_invalid_response(http):
+    http.expect('GET', URL, text='<html>login page</html>')
+    with pytest.raises(_http.InvalidResponseError):
+        transport().request('GET', URL)
+
+
+def test_empty_success_body_is_none(http):
+    http.expect('DELETE', URL, status=200)
+    assert transport().request('DELETE', URL).body is None
+
+
+def test_secrets_never_appear_in_exception_text_or_details(http):
+    secret = 'S3cret-Token-Value'
+    http.expect('POST', URL, status=400, body={'message': 'token %s is bad' % secret, 'echo': {'password': secret, secret: 1}})
+    http.expect('GET', URL, raises=requests.exceptions.ConnectionError('failed for %s' % secret))
+    http.expect('GET', URL, status=500, text='trace with %s inside' % secret)
+    t = transport(secrets=['other'], max_retries=0)
+    t.add_secret(secret)
+    for dummy in range(3):
+        with pytest.raises(_http.ApiError) as info:
+            t.request('POST' if not http.requests else 'GET', URL)
+        exc = info.value
+        assert secret not in str(exc)
+        assert secret not in repr(exc.details)
+        assert secret not in repr(exc.args)
+        assert _http.REDACTED in str(exc) + repr(exc.details)
+
+
+def test_redactor_masks_longest_secret_first():
+    redactor = _http.Redactor(['abc', 'abcdef'])
+    assert redactor.text('x abcdef y abc') == 'x ******** y ********'
+    assert redactor.data({'k': ['abc', 1, None]}) == {'k': ['********', 1, None]}
+
+
+def test_version_matches_galaxy_yml():
+    galaxy = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'galaxy.yml')
+    with open(galaxy) as handle:
+        versions = [line.split(':', 1)[1].strip() for line in handle if line.startswith('version:')]
+    assert versions == [COLLECTION_VERSION]

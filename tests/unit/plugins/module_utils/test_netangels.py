@@ -1,0 +1,275 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.hosted_mail contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The NetAngels client against scripted HTTP: auth, pagination, lookups and every mailbox call."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import (
+    NetAngelsClient, parse_aliases, parse_target, resolve_target)
+
+API = 'https://api.test'
+AUTH = 'https://auth.test/api/gateway/token/'
+KEY = 'key-0123456789'
+MAILBOXES = API + '/api/v2/mail/domains/1001/mailboxes/'
+MAILBOX = API + '/api/v2/mail/mailboxes/7/'
+
+
+def client(api_key=KEY, api_token=None):
+    return NetAngelsClient(_http.Transport(), api_url=API + '/', auth_url=AUTH, api_key=api_key, api_token=api_token)
+
+
+def mailbox(mid=7, name='alice', aliases='', **extra):
+    entity = dict(id=mid, name=name, domain_id=1001, aliases=aliases, comment='', is_local=True, quota=1000, used=0, state='active')
+    entity.update(extra)
+    return entity
+
+
+def login(http, token='tok-1'):
+    http.expect('POST', AUTH, body={'token': token}, form={'api_key': KEY})
+
+
+def test_key_is_exchanged_once_and_token_sent_as_bearer(http):
+    login(http)
+    http.expect('GET', MAILBOX, body=mailbox())
+    http.expect('GET', MAILBOX, body=mailbox())
+    c = client()
+    c.get_mailbox(7)
+    c.get_mailbox(7)
+    assert [r.headers.get('Authorization') for r in http.requests[1:]] == ['Bearer tok-1', 'Bearer tok-1']
+
+
+def test_ready_token_skips_the_gateway(http):
+    http.expect('GET', MAILBOX, body=mailbox())
+    assert client(api_key=None, api_token='ready').get_mailbox(7)['id'] == 7
+    assert http.requests[0].headers['Authorization'] == 'Bearer ready'
+
+
+def test_missing_credentials():
+    with pytest.raises(ValueError, match='api_key'):
+        client(api_key=None)
+
+
+@pytest.mark.parametrize('status', [401, 403])
+def test_token_expiring_mid_run_is_renewed_once(http, status):
+    login(http, 'tok-1')
+    http.expect('GET', MAILBOX, body=mailbox())
+    http.expect('GET', MAILBOX, status=status, body={'detail': 'Token expired'})
+    login(http, 'tok-2')
+    http.expect('GET', MAILBOX, body=mailbox())
+    c = client()
+    c.get_mailbox(7)
+    assert c.get_mailbox(7)['id'] == 7
+    assert http.requests[-1].headers['Authorization'] == 'Bearer tok-2'
+
+
+def test_refused_again_after_renewal_fails_clearly(http):
+    login(http, 'tok-1')
+    http.expect('GET', MAILBOX, status=403, body={'detail': 'forbidden'})
+    login(http, 'tok-2')
+    http.expect('GET', MAILBOX, status=403, body={'detail': 'forbidden'})
+    with pytest.raises(_http.AuthError) as info:
+        client().get_mailbox(7)
+    assert 'refused too' in str(info.value)
+    assert 'tok-' not in str(info.value) and KEY not in str(info.value)
+
+
+def test_bad_key_fails_clearly_without_the_key(http):
+    http.expect('POST', AUTH, status=401, body={'detail': 'Invalid api_key %s' % KEY})
+    with pytest.raises(_http.AuthError) as info:
+        client().get_mailbox(7)
+    assert 'refused the API key' in str(info.value)
+    assert KEY not in str(info.value) and KEY not in repr(info.value.details)
+
+
+def test_expired_ready_token_fails_clearly(http):
+    http.expect('GET', MAILBOX, status=401, body={'detail': 'expired'})
+    with pytest.raises(_http.AuthError) as info:
+        client(api_key=None, api_token='ready-token').get_mailbox(7)
+    assert 'invalid or expired' in str(info.value)
+    assert 'ready-token' not in str(info.value)
+
+
+def test_list_walks_every_page_with_the_largest_page_size(http):
+    login(http)
+    pages = [[mailbox(i, 'u%d' % i) for i in range(start, min(start + 100, 250))] for start in (0, 100, 200)]
+    for offset, page in zip((0, 100, 200), pages):
+        http.expect('GET', MAILBOXES, body={'count': 250, 'entities': page}, query={'offset': offset, 'limit': 100})
+    result = client().list_mailboxes(1001)
+    assert [m['id'] for m in result] == list(range(250))
+
+
+def test_list_stops_on_an_empty_page_and_drops_duplicates(http):
+    login(http)
+    http.expect('GET', MAILBOXES, body={'count': 300, 'entities': [mailbox(1), mailbox(2)]})
+    http.expect('GET', MAILBOXES, body={'count': 300, 'entities': [mailbox(2), mailbox(3)]})
+    http.expect('GET', MAILBOXES, body={'count': 300, 'entities': []})
+    assert [m['id'] for m in client().list_mailboxes(1001)] == [1, 2, 3]
+
+
+@pytest.mark.parametrize('value, expected', [
+    (None, []), ('', []), ('a@x.org', ['a@x.org']), ('a@x.org, b@y.org', ['a@x.org', 'b@y.org']),
+    ('a@x.org,b@y.org', ['a@x.org', 'b@y.org']), (['a@x.org', ' b@y.org '], ['a@x.org', 'b@y.org']), ([], []),
+])
+def test_aliases_are_read_in_either_shape(value, expected):
+    assert parse_aliases(value) == expected
+
+
+def test_domain_lookup_pages_and_matches_case_insensitively(http):
+    login(http)
+    http.expect('GET', API + '/api/v2/mail/domains/', body={'count': 101, 'entities': [{'id': i, 'name': 'd%d.test' % i} for i in range(100)]})
+    http.expect('GET', API + '/api/v2/mail/domains/', body={'count': 101, 'entities': [{'id': 1001, 'name': 'Example.COM'}]},
+                query={'offset': 100, 'limit': 100})
+    assert client().domain_id('example.com') == 1001
+
+
+def test_unknown_domain(http):
+    login(http)
+    http.expect('GET', API + '/api/v2/mail/domains/', body={'count': 1, 'entities': [{'id': 1, 'name': 'other.test'}]})
+    with pytest.raises(_http.NotFoundError, match='Mail domain "example.com" was not found'):
+        client().domain_id('example.com')
+
+
+def test_find_uses_filter_as_a_hint_and_matches_exactly(http):
+    login(http)
+    http.expect('GET', MAILBOXES, body={'count': 2, 'entities': [mailbox(1, 'alice2'), mailbox(2, 'alice')]},
+                query={'filter': 'alice', 'offset': 0, 'limit': 100})
+    assert client().find_mailbox(1001, 'alice')['id'] == 2
+
+
+def test_find_does_not_trust_an_empty_filter_answer(http):
+    login(http)
+    http.expect('GET', MAILBOXES, body={'count': 0, 'entities': []}, query={'filter': 'alice', 'offset': 0, 'limit': 100})
+    http.expect('GET', MAILBOXES, body={'count': 2, 'entities': [mailbox(1, 'bob'), mailbox(2, 'alice')]}, query={'offset': 0, 'limit': 100})
+    assert client().find_mailbox(1001, 'alice')['id'] == 2
+
+
+def test_find_absent_mailbox(http):
+    login(http)
+    http.expect('GET', MAILBOXES, body={'count': 1, 'entities': [mailbox(1, 'alice2')]})
+    http.expect('GET', MAILBOXES, body={'count': 1, 'entities': [mailbox(1, 'alice2')]})
+    assert client().find_mailbox(1001, 'alice') is None
+
+
+def test_full_address_names_are_matched_by_local_part(http):
+    login(http)
+    http.expect('GET', MAILBOXES, body={'count': 1, 'entities': [mailbox(2, 'alice@example.com')]})
+    assert client().find_mailbox(1001, 'alice')['name'] == 'alice'
+
+
+def test_get_missing_mailbox_is_none(http):
+    login(http)
+    http.expect('GET', MAILBOX, status=404, body={'detail': 'Not found.'})
+    assert client().get_mailbox(7) is None
+
+
+def test_create_sends_the_documented_body(http):
+    login(http)
+    http.expect('POST', API + '/api/v2/mail/mailboxes/', status=201, body=mailbox(aliases='x@y.org'),
+                json_body={'domain_id': 1001, 'name': 'alice', 'password': 'Passw0rd-1', 'comment': 'hi'})
+    assert client().create_mailbox(1001, 'alice', 'Passw0rd-1', 'hi')['aliases'] == ['x@y.org']
+
+
+def test_create_with_a_lost_answer_finds_the_mailbox_it_made(http):
+    login(http)
+    http.expect('POST', API + '/api/v2/mail/mailboxes/', raises=requests.exceptions.ConnectionError('dropped'))
+    http.expect('GET', MAILBOXES, body={'count': 1, 'entities': [mailbox(9, 'alice')]})
+    assert client().create_mailbox(1001, 'alice', 'Passw0rd-1')['id'] == 9
+    assert len(http.writes()) == 2  # the key exchange and one create: never a second POST
+
+
+def test_create_with_a_lost_answer_and_no_mailbox_fails(http):
+    login(http)
+    http.expect('POST', API + '/api/v2/mail/mailboxes/', raises=requests.exceptions.ConnectionError('dropped'))
+    http.expect('GET', MAILBOXES, body={'count': 0, 'entities': []})
+    http.expect('GET', MAILBOXES, body={'count': 0, 'entities': []})
+    with pytest.raises(_http.TransportError):
+        client().create_mailbox(1001, 'alice', 'Passw0rd-1')
+
+
+def test_bad_password_answer_never_echoes_the_password(http):
+    login(http)
+    http.expect('POST', API + '/api/v2/mail/mailboxes/', status=400, body={'password': ['"weak-pass" is too common']})
+    with pytest.raises(_http.RequestError) as info:
+        client().create_mailbox(1001, 'alice', 'weak-pass')
+    assert 'weak-pass' not in str(info.value) and 'weak-pass' not in repr(info.value.details)
+
+
+@pytest.mark.parametrize('call, args, path, body', [
+    ('update_mailbox', ({'comment': 'c', 'aliases': ('a@b.org',)},), '', {'comment': 'c', 'aliases': ['a@b.org']}),
+    ('add_alias', ('a@b.org',), 'add-alias/', {'alias': 'a@b.org'}),
+    ('delete_alias', ('a@b.org',), 'delete-alias/', {'alias': 'a@b.org'}),
+    ('change_password', ('N3w-Passw0rd',), 'change-password/', {'password': 'N3w-Passw0rd'}),
+])
+def test_mailbox_puts(http, call, args, path, body):
+    login(http)
+    http.expect('PUT', MAILBOX + path, status=201, body=mailbox(), json_body=body)
+    assert getattr(client(), call)(7, *args)['id'] == 7
+
+
+@pytest.mark.parametrize('call, path', [('disable_mailbox', 'disable/'), ('cleanup_mailbox', 'cleanup/')])
+def test_actions_without_a_mailbox_in_the_answer_read_it_back(http, call, path):
+    login(http)
+    http.expect('PUT', MAILBOX + path, status=200)
+    http.expect('GET', MAILBOX, body=mailbox(state='disabled'))
+    assert getattr(client(), call)(7)['state'] == 'disabled'
+
+
+def test_cleanup_forbidden_is_a_request_error(http):
+    login(http)
+    http.expect('PUT', MAILBOX + 'cleanup/', status=400, body={'detail': 'Cleanup is forbidden'})
+    with pytest.raises(_http.RequestError, match='Cleanup is forbidden'):
+        client().cleanup_mailbox(7)
+
+
+def test_delete_and_already_deleted(http):
+    login(http)
+    http.expect('DELETE', MAILBOX, status=200)
+    http.expect('DELETE', MAILBOX, status=404, body={'detail': 'Not found.'})
+    c = client()
+    assert c.delete_mailbox(7) is True
+    assert c.delete_mailbox(7) is False
+
+
+def test_batch_create_uploads_a_csv_file(http):
+    login(http)
+    http.expect('POST', API + '/api/v2/mail/domains/1001/mailboxes/batch-create/', body={'count': 1, 'entities': [mailbox(aliases='a@b.org')]})
+    created = client().batch_create(1001, 'name,password,comment\nalice,Passw0rd-1,hi\n')
+    assert created[0]['aliases'] == ['a@b.org']
+    sent = http.requests[-1]
+    assert sent.headers['Content-Type'].startswith('multipart/form-data')
+    assert b'name="file"; filename="mailboxes.csv"' in sent.body
+    assert b'alice,Passw0rd-1,hi' in sent.body
+
+
+@pytest.mark.parametrize('args, expected', [
+    (('alice', 'example.com', None), ('alice', 'example.com', None)),
+    (('alice@Example.com', None, None), ('alice', 'example.com', None)),
+    (('alice@example.com', 'EXAMPLE.com', None), ('alice', 'example.com', None)),
+    (('alice@example.com', None, 5), ('alice', None, 5)),
+    ((None, 'example.com.', None), (None, 'example.com', None)),
+])
+def test_parse_target(args, expected):
+    assert tuple(parse_target(*args)) == expected
+
+
+@pytest.mark.parametrize('args, message', [
+    (('alice', None, None), 'Say which mail domain'),
+    (('alice@example.com', 'example.org', None), 'not in the domain'),
+    (('alice', 'example.com', 3), 'either domain or domain_id'),
+    (('@example.com', None, None), 'not a mailbox address'),
+])
+def test_parse_target_errors(args, message):
+    with pytest.raises(ValueError, match=message):
+        parse_target(*args)
+
+
+def test_resolve_target_with_domain_id_makes_no_request(http):
+    assert resolve_target(client(), 'alice', None, 1001).domain_id == 1001
+    assert http.requests == []

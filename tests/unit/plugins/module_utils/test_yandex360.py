@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.hosted_mail contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The Yandex 360 client against scripted HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360 import Yandex360Client
+
+RULES = 'https://y.test/admin/v1/org/42/mail/routing/rules'
+TOKEN = 'oauth-0123456789'
+
+
+def client():
+    return Yandex360Client(_http.Transport(), TOKEN, api_url='https://y.test/')
+
+
+def test_get_rules_sends_the_oauth_header(http):
+    rule = {'condition': {'address:from': 'a@b.org'}, 'actions': [{'action': 'drop'}]}
+    http.expect('GET', RULES, body={'rules': [rule]})
+    assert client().get_rules(42) == [rule]
+    assert http.requests[0].headers['Authorization'] == 'OAuth %s' % TOKEN
+
+
+def test_missing_rules_key_is_an_empty_list(http):
+    http.expect('GET', RULES, body={})
+    assert client().get_rules(42) == []
+
+
+def test_set_rules_replaces_the_list(http):
+    rules = [{'condition': {}, 'actions': [{'action': 'drop'}], 'scope': {'direction': 'inbound'}, 'terminal': False}]
+    http.expect('PUT', RULES, body={}, json_body={'rules': rules})
+    client().set_rules(42, rules)
+
+
+def test_set_rules_is_retried_because_put_is_idempotent(http, no_sleep):
+    http.expect('PUT', RULES, status=503, headers={'Retry-After': '1'})
+    http.expect('PUT', RULES, body={})
+    client().set_rules(42, [])
+    assert no_sleep == [1.0]
+
+
+def test_errors_carry_the_vendor_message_without_the_token(http):
+    http.expect('GET', RULES, status=403, body={'code': 7, 'message': 'no scope for %s' % TOKEN, 'details': []})
+    with pytest.raises(_http.AuthError) as info:
+        client().get_rules(42)
+    assert info.value.status == 403
+    assert 'no scope for ********' in str(info.value)
+    assert TOKEN not in str(info.value)
+
+
+def test_missing_token():
+    with pytest.raises(ValueError, match='YANDEX360_OAUTH_TOKEN'):
+        Yandex360Client(_http.Transport(), None)
