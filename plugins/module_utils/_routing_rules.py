@@ -1,0 +1,588 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.hosted_mail contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# PRIVATE to the collection: not a public API, may change without notice.
+
+from __future__ import annotations
+
+# Validate, normalise, compare and plan Yandex 360 mail routing rules.
+#
+# Pure functions only: no HTTP, no Ansible imports. Used by the
+# ``yandex360_routing_rules`` and ``yandex360_routing_rules_info`` modules.
+#
+# Rule shapes
+# ===========
+#
+# A rule may be written in the module's shape::
+#
+#     {"condition": {...},                       # default {} (every message); null also means every message
+#      "actions": [{"action": "drop"},
+#                  {"action": "forward", "email": "a@example.com"}],
+#      "direction": "inbound" | "outbound",      # default inbound
+#      "terminal": true | false}                 # default false
+#
+# or in the API's own shape (what the info module returns)::
+#
+#     {"condition": {...},
+#      "actions": [{"action": "forward", "data": {"email": "a@example.com"}}],
+#      "scope": {"direction": "inbound"},
+#      "terminal": false}
+#
+# ``action`` defaults to ``drop`` (as in the API). Both spellings of the same
+# fact may be given when they agree (``direction`` and ``scope.direction``,
+# ``email`` and ``data.email``); when they disagree it is an error. A key whose
+# value is null counts as absent. Unknown keys in a rule, a scope, an action or
+# its data are errors, and so is an address on a ``drop`` action.
+#
+# The normalised (canonical) shape is always the API shape with every key::
+#
+#     {"condition": {...}, "actions": [...], "scope": {"direction": ...}, "terminal": bool}
+#
+# The condition grammar
+# =====================
+#
+# ::
+#
+#     CONDITION   := null | {} | {KEY: COMPARISON, "$and": [CONDITION, ...], "$or": [CONDITION, ...], ...}
+#     KEY         := address:from | address:to | address:cc | address:tocc
+#                  | from | to | cc | tocc            (the "address:" prefix may be dropped)
+#                  | subject | body | attach:filename
+#                  | header:NAME                      (NAME matches [-_a-zA-Z0-9]+)
+#     COMPARISON  := VALUE | VALUE_LIST | {OP: VALUE} | {OP: VALUE_LIST} | {"$exists": BOOL}
+#     OP          := $eq | $ne | $contains | $not-contains
+#     VALUE       := string | {"$base64": string}
+#     VALUE_LIST  := [VALUE, ...] (any of them) | {"$any": [VALUE, ...]} | {"$all": [VALUE, ...]}
+#
+# * Several keys in one object are ANDed; ``$and`` and ``$or`` take a non-empty
+#   list of non-empty conditions. There is no ``$not``.
+# * ``null`` and ``{}`` mean "every message", but only as the whole condition:
+#   inside ``$and``/``$or`` an empty condition is rejected as a likely mistake.
+# * An operator object holds exactly one operator; lists are never empty.
+# * ``$exists`` takes a boolean and is accepted on ``header:NAME`` keys only (the
+#   vendor documents it for headers; on other keys it is rejected early rather
+#   than left to an API error).
+# * Lists may hold ``{"$base64": ...}`` items as well as strings (VALUE_LIST is a
+#   list of VALUEs); a ``$base64`` string must decode as standard base64.
+# * Keys are case-sensitive and are kept as written: ``from`` and
+#   ``address:from`` are different rules for comparison purposes. This assumes
+#   the API returns a condition exactly as it was stored; the API sandbox must
+#   behave the same way.
+
+import base64
+import binascii
+import copy
+import json
+import re
+
+__all__ = [
+    'RuleError',
+    'validate_condition',
+    'validate_email',
+    'normalise_rule',
+    'normalise_rules',
+    'normalise_api_rules',
+    'api_rule_warnings',
+    'rule_key',
+    'same_rules',
+    'plan',
+    'describe_rule',
+    'diff_text',
+]
+
+DIRECTIONS = ('inbound', 'outbound')
+ACTIONS = ('drop', 'forward')
+STATES = ('present', 'absent')
+POSITIONS = ('first', 'last')
+
+ADDRESS_FIELDS = ('from', 'to', 'cc', 'tocc')
+PLAIN_KEYS = frozenset(
+    ['address:' + field for field in ADDRESS_FIELDS] + list(ADDRESS_FIELDS) + ['subject', 'body', 'attach:filename']
+)
+HEADER_PREFIX = 'header:'
+HEADER_NAME_RE = re.compile(r'^[-_a-zA-Z0-9]+$')
+LOGIC_KEYS = ('$and', '$or')
+VALUE_OPERATORS = ('$eq', '$ne', '$contains', '$not-contains')
+EXISTS = '$exists'
+LIST_OPERATORS = ('$any', '$all')
+BASE64 = '$base64'
+
+# local@domain, domain with at least one dot, no spaces and a single "@".
+EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$')
+
+RULE_KEYS = ('condition', 'actions', 'direction', 'scope', 'terminal')
+ACTION_KEYS = ('action', 'email', 'data')
+
+
+class RuleError(ValueError):
+    """A rule or condition is invalid.
+
+    ``path`` names the offending element (``rules[2].condition.subject``) and
+    the message is already prefixed with it.
+    """
+
+    def __init__(self, path, message):
+        self.path = path
+        self.reason = message
+        super().__init__('%s: %s' % (path, message))
+
+
+def _show(value):
+    """Render an offending value for an error message (JSON-like, short)."""
+    try:
+        text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    if len(text) > 80:
+        text = text[:77] + '...'
+    return text
+
+
+def _type_name(value):
+    if value is None:
+        return 'null'
+    if isinstance(value, bool):
+        return 'a boolean'
+    if isinstance(value, (int, float)):
+        return 'a number'
+    if isinstance(value, str):
+        return 'a string'
+    if isinstance(value, (list, tuple)):
+        return 'a list'
+    if isinstance(value, dict):
+        return 'a mapping'
+    return type(value).__name__
+
+
+def _got(value):
+    return '%s %s' % (_type_name(value), _show(value)) if value is not None else 'null'
+
+
+# ---------------------------------------------------------------------------
+# Conditions
+# ---------------------------------------------------------------------------
+
+def _is_condition_key(key):
+    if key in PLAIN_KEYS:
+        return True
+    return key.startswith(HEADER_PREFIX) and bool(HEADER_NAME_RE.match(key[len(HEADER_PREFIX):]))
+
+
+def _check_value(value, path):
+    """VALUE := string | {"$base64": string}."""
+    if isinstance(value, str):
+        return
+    if isinstance(value, dict) and list(value) == [BASE64]:
+        encoded = value[BASE64]
+        if not isinstance(encoded, str):
+            raise RuleError(path, '$base64 takes a string, got %s' % _got(encoded))
+        try:
+            base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            raise RuleError(path, '$base64 value is not valid base64: %s' % _show(encoded)) from None
+        return
+    raise RuleError(path, 'expected a string or {"$base64": ...}, got %s' % _got(value))
+
+
+def _check_list(items, path):
+    """A non-empty list of VALUEs."""
+    if not isinstance(items, list):
+        raise RuleError(path, 'expected a list, got %s' % _got(items))
+    if not items:
+        raise RuleError(path, 'a list of values must not be empty')
+    for index, item in enumerate(items):
+        _check_value(item, '%s[%d]' % (path, index))
+
+
+def _check_value_or_list(value, path):
+    """VALUE | VALUE_LIST, where the value is not an operator object."""
+    if isinstance(value, list):
+        _check_list(value, path)
+        return
+    if isinstance(value, dict) and len(value) == 1:
+        key, inner = next(iter(value.items()))
+        if key in LIST_OPERATORS:
+            _check_list(inner, '%s.%s' % (path, key))
+            return
+    _check_value(value, path)
+
+
+def _check_comparison(key, comparison, path):
+    """COMPARISON := VALUE | VALUE_LIST | {OP: VALUE} | {OP: VALUE_LIST} | {"$exists": BOOL}."""
+    if isinstance(comparison, dict):
+        if not comparison:
+            raise RuleError(path, 'an empty mapping is not a comparison')
+        operators = [name for name in comparison if isinstance(name, str) and name.startswith('$')]
+        if len(comparison) > 1:
+            raise RuleError(path, 'a comparison takes exactly one operator, got %s' % _show(sorted(str(name) for name in comparison)))
+        operator, operand = next(iter(comparison.items()))
+        if operator in LIST_OPERATORS or operator == BASE64:
+            _check_value_or_list(comparison, path)
+            return
+        if operator == EXISTS:
+            if not key.startswith(HEADER_PREFIX):
+                raise RuleError(path, '$exists is only allowed on header:NAME keys')
+            if not isinstance(operand, bool):
+                raise RuleError(path, '$exists takes true or false, got %s' % _got(operand))
+            return
+        if operator in VALUE_OPERATORS:
+            _check_value_or_list(operand, '%s.%s' % (path, operator))
+            return
+        if operators:
+            raise RuleError(path, 'unknown operator %s' % _show(operator))
+        raise RuleError(path, 'expected a value, a list or {OPERATOR: value}, got %s' % _got(comparison))
+    _check_value_or_list(comparison, path)
+
+
+def _check_condition(condition, path, nested):
+    if not isinstance(condition, dict):
+        raise RuleError(path, 'a condition must be a mapping, got %s' % _got(condition))
+    if nested and not condition:
+        raise RuleError(path, 'an empty condition inside $and/$or is not allowed')
+    for key, value in condition.items():
+        if not isinstance(key, str):
+            raise RuleError(path, 'condition keys must be strings, got %s' % _got(key))
+        key_path = '%s.%s' % (path, key)
+        if key in LOGIC_KEYS:
+            if not isinstance(value, list):
+                raise RuleError(key_path, '%s takes a list of conditions, got %s' % (key, _got(value)))
+            if not value:
+                raise RuleError(key_path, '%s takes a non-empty list of conditions' % key)
+            for index, item in enumerate(value):
+                _check_condition(item, '%s[%d]' % (key_path, index), nested=True)
+        elif key == '$not':
+            raise RuleError(key_path, 'there is no $not: use $ne or $not-contains')
+        elif key.startswith(HEADER_PREFIX) and not _is_condition_key(key):
+            raise RuleError(path, 'bad header name in %s: it must match [-_a-zA-Z0-9]+' % _show(key))
+        elif _is_condition_key(key):
+            _check_comparison(key, value, key_path)
+        elif key.startswith('$'):
+            raise RuleError(path, 'unknown logical operator %s (use $and or $or)' % _show(key))
+        else:
+            raise RuleError(
+                path, 'unknown key %s; expected one of address:from|to|cc|tocc, from, to, cc, tocc, subject, body, '
+                'attach:filename, header:NAME, $and, $or' % _show(key))
+
+
+def validate_condition(condition, path='condition'):
+    """Check a routing-rule condition against the vendor's grammar.
+
+    In short (the full grammar and the choices made are in the comment at the
+    top of this file)::
+
+        CONDITION  := null | {} | {KEY: COMPARISON, "$and": [CONDITION, ...], "$or": [CONDITION, ...]}
+        KEY        := [address:]from|to|cc|tocc | subject | body | attach:filename | header:NAME
+        COMPARISON := VALUE | VALUE_LIST | {OP: VALUE} | {OP: VALUE_LIST} | {"$exists": BOOL} (headers only)
+        OP         := $eq | $ne | $contains | $not-contains
+        VALUE      := string | {"$base64": string}
+        VALUE_LIST := [VALUE, ...] | {"$any": [VALUE, ...]} | {"$all": [VALUE, ...]}
+
+    ``None`` and ``{}`` are valid and mean "every message". Raises
+    :class:`RuleError` naming the offending element under ``path``.
+    """
+    if condition is None:
+        return
+    _check_condition(condition, path, nested=False)
+
+
+def validate_email(email, path='email'):
+    """Check that a forward address is a plausible ``local@domain`` string."""
+    if not isinstance(email, str):
+        raise RuleError(path, 'the address must be a string, got %s' % _got(email))
+    if not EMAIL_RE.match(email):
+        raise RuleError(path, 'not a plausible e-mail address (local@domain): %s' % _show(email))
+
+
+# ---------------------------------------------------------------------------
+# Rules
+# ---------------------------------------------------------------------------
+
+def _present(mapping, key):
+    """A key counts as given when it is there and not null."""
+    return mapping.get(key) is not None
+
+
+def _check_keys(mapping, allowed, path, what):
+    unknown = sorted(str(key) for key in mapping if key not in allowed)
+    if unknown:
+        raise RuleError(path, 'unknown key%s in %s: %s (allowed: %s)' % (
+            's' if len(unknown) > 1 else '', what, ', '.join(unknown), ', '.join(allowed)))
+
+
+def _normalise_action(action, path):
+    if not isinstance(action, dict):
+        raise RuleError(path, 'an action must be a mapping, got %s' % _got(action))
+    _check_keys(action, ACTION_KEYS, path, 'an action')
+    kind = action.get('action')
+    if kind is None:
+        kind = 'drop'
+    if kind not in ACTIONS:
+        raise RuleError(path + '.action', 'must be drop or forward, got %s' % _show(kind))
+
+    email = None
+    if _present(action, 'data'):
+        data = action['data']
+        if not isinstance(data, dict):
+            raise RuleError(path + '.data', 'must be a mapping, got %s' % _got(data))
+        _check_keys(data, ('email',), path + '.data', 'action data')
+        email = data.get('email')
+    if _present(action, 'email'):
+        if email is not None and email != action['email']:
+            raise RuleError(path, 'email %s and data.email %s disagree' % (_show(action['email']), _show(email)))
+        email = action['email']
+
+    if kind == 'drop':
+        if email is not None:
+            raise RuleError(path, 'drop takes no address, got email %s' % _show(email))
+        return {'action': 'drop'}
+    if email is None:
+        raise RuleError(path, 'forward needs an address (email)')
+    validate_email(email, path + '.email')
+    return {'action': 'forward', 'data': {'email': email}}
+
+
+def _normalise_direction(rule, path):
+    direction = None
+    where = path + '.direction'
+    if _present(rule, 'scope'):
+        scope = rule['scope']
+        if not isinstance(scope, dict):
+            raise RuleError(path + '.scope', 'must be a mapping, got %s' % _got(scope))
+        _check_keys(scope, ('direction',), path + '.scope', 'scope')
+        direction = scope.get('direction')
+        where = path + '.scope.direction'
+    if _present(rule, 'direction'):
+        if direction is not None and direction != rule['direction']:
+            raise RuleError(path, 'direction %s and scope.direction %s disagree' % (_show(rule['direction']), _show(direction)))
+        direction = rule['direction']
+        where = path + '.direction'
+    if direction is None:
+        return 'inbound'
+    if direction not in DIRECTIONS:
+        raise RuleError(where, 'must be inbound or outbound, got %s' % _show(direction))
+    return direction
+
+
+def normalise_rule(rule, path='rule'):
+    """Validate one rule (either shape) and return it in the canonical API shape.
+
+    The result always has ``condition`` (``{}`` for every message),
+    ``actions``, ``scope`` and ``terminal``. The condition is deep-copied as
+    written (only ``None`` becomes ``{}``); forward addresses are kept as
+    written. Raises :class:`RuleError`.
+    """
+    if not isinstance(rule, dict):
+        raise RuleError(path, 'a rule must be a mapping, got %s' % _got(rule))
+    _check_keys(rule, RULE_KEYS, path, 'a rule')
+
+    condition = rule.get('condition')
+    validate_condition(condition, path + '.condition')
+
+    actions = rule.get('actions')
+    if actions is None:
+        raise RuleError(path, 'actions is required (a list such as [{"action": "drop"}])')
+    if not isinstance(actions, list):
+        raise RuleError(path + '.actions', 'must be a list, got %s' % _got(actions))
+    if not actions:
+        raise RuleError(path + '.actions', 'must not be empty')
+    normal_actions = [_normalise_action(action, '%s.actions[%d]' % (path, index)) for index, action in enumerate(actions)]
+
+    direction = _normalise_direction(rule, path)
+
+    terminal = rule.get('terminal')
+    if terminal is None:
+        terminal = False
+    if not isinstance(terminal, bool):
+        raise RuleError(path + '.terminal', 'must be true or false, got %s' % _got(terminal))
+
+    return {
+        'condition': copy.deepcopy(condition) if condition is not None else {},
+        'actions': normal_actions,
+        'scope': {'direction': direction},
+        'terminal': terminal,
+    }
+
+
+def normalise_rules(rules, name='rules'):
+    """Validate and normalise a list of rules; raise :class:`RuleError` on the first bad one (path ``name[i]``)."""
+    if not isinstance(rules, list):
+        raise RuleError(name, 'must be a list of rules, got %s' % _got(rules))
+    return [normalise_rule(rule, '%s[%d]' % (name, index)) for index, rule in enumerate(rules)]
+
+
+# ---------------------------------------------------------------------------
+# What the API returns
+# ---------------------------------------------------------------------------
+
+def _api_tidy(rule):
+    """Drop what the API may send as an empty default before strict normalisation.
+
+    The API's schema makes every field optional and a protobuf gateway may
+    render unset fields as null or empty. :func:`normalise_rule` already treats
+    null ``scope``/``terminal``/``condition`` and an empty ``scope`` as absent;
+    this also drops an empty ``data`` (``null``, ``{}``, ``{"email": ""}`` or
+    ``{"email": null}``) on an action. Anything else is left for validation.
+    """
+    tidy = dict(rule)
+    actions = tidy.get('actions')
+    if isinstance(actions, list):
+        tidy_actions = []
+        for action in actions:
+            if isinstance(action, dict) and 'data' in action:
+                data = action['data']
+                if data is None or data == {} or data == {'email': ''} or data == {'email': None}:
+                    action = dict(action)
+                    del action['data']
+            tidy_actions.append(action)
+        tidy['actions'] = tidy_actions
+    return tidy
+
+
+def _api_rule(rule, path):
+    """Return ``(normalised_rule, None)`` or ``(unchanged_copy, error_message)``."""
+    try:
+        if isinstance(rule, dict):
+            return normalise_rule(_api_tidy(rule), path), None
+        return normalise_rule(rule, path), None
+    except RuleError as exc:
+        return copy.deepcopy(rule), str(exc)
+
+
+def normalise_api_rules(rules):
+    """Leniently normalise the list of rules read from the API.
+
+    Every rule this collection understands is returned in the canonical shape
+    (missing ``scope``, ``terminal``, ``condition`` and empty ``data`` filled in
+    or dropped). A rule that does not pass validation -- for example one written
+    by another tool with a key this collection does not know -- is carried
+    through unchanged (deep-copied): the API accepted it, so writing it back as
+    it was is the safest thing to do, and failing would make the info module
+    useless. Use :func:`api_rule_warnings` to tell the user about such rules.
+    ``None`` (no ``rules`` in the answer) is an empty list.
+    """
+    if rules is None:
+        return []
+    if not isinstance(rules, list):
+        raise RuleError('rules', 'the API returned %s instead of a list' % _got(rules))
+    return [_api_rule(rule, 'rules[%d]' % index)[0] for index, rule in enumerate(rules)]
+
+
+def api_rule_warnings(rules):
+    """Messages for the rules read from the API that :func:`normalise_api_rules` had to carry through unchanged."""
+    if not isinstance(rules, list):
+        return []
+    warnings = []
+    for index, rule in enumerate(rules):
+        error = _api_rule(rule, 'rules[%d]' % index)[1]
+        if error is not None:
+            warnings.append('kept a rule this collection cannot validate unchanged: %s' % error)
+    return warnings
+
+
+# ---------------------------------------------------------------------------
+# Comparing and planning
+# ---------------------------------------------------------------------------
+
+def rule_key(rule):
+    """A hashable identity of a rule, equal for rules that mean the same to the API.
+
+    The rule is normalised leniently first, so both shapes, a missing
+    ``scope``/``terminal``/``condition`` and the order of keys inside a
+    condition do not matter. Order inside lists (``$and``, ``$any``, actions)
+    does. Rules that cannot be validated are compared by their exact content.
+    """
+    normal = _api_rule(rule, 'rule')[0]
+    return json.dumps(normal, sort_keys=True, separators=(',', ':'), ensure_ascii=False)
+
+
+def same_rules(left, right):
+    """True when two rule lists are the same, rule by rule and in order (see :func:`rule_key`)."""
+    return [rule_key(rule) for rule in left] == [rule_key(rule) for rule in right]
+
+
+def plan(current, wanted, state='present', exclusive=True, position='last'):
+    """Compute the full rule list to PUT, as a new list of normalised rules.
+
+    ``current`` is the list read from the API and ``wanted`` the user's rules,
+    already validated with :func:`normalise_rules`; both go through
+    :func:`normalise_api_rules` here, so a rule the API returned without
+    ``scope``/``terminal`` compares equal to the same rule written in full.
+
+    * ``present`` + ``exclusive``: exactly ``wanted``, in order, duplicates
+      included (the user asked for them).
+    * ``present`` + not ``exclusive``: every wanted rule not already in
+      ``current`` is inserted at ``position`` (``first``: before every existing
+      rule; ``last``: appended), keeping the wanted rules' relative order.
+      Existing rules are kept untouched, where they are, duplicates included.
+      A rule given twice in ``wanted`` is inserted once: "present" means "at
+      least one copy exists", so the result does not depend on the starting
+      list and a second run changes nothing.
+    * ``absent``: every rule equal to a wanted one is removed, all occurrences,
+      wherever it stands; the rest is kept in order. ``exclusive`` and
+      ``position`` are ignored.
+
+    The caller decides whether anything changed with :func:`same_rules`.
+    """
+    if state not in STATES:
+        raise ValueError('state must be present or absent, got %s' % _show(state))
+    if position not in POSITIONS:
+        raise ValueError('position must be first or last, got %s' % _show(position))
+    existing = normalise_api_rules(current)
+    wanted = normalise_api_rules(wanted)  # a no-op copy for normalised rules; tolerates the module's shape too
+
+    if state == 'absent':
+        unwanted = set(rule_key(rule) for rule in wanted)
+        return [rule for rule in existing if rule_key(rule) not in unwanted]
+
+    if exclusive:
+        return wanted
+
+    seen = set(rule_key(rule) for rule in existing)
+    missing = []
+    for rule in wanted:
+        key = rule_key(rule)
+        if key not in seen:
+            seen.add(key)
+            missing.append(rule)
+    if position == 'first':
+        return missing + existing
+    return existing + missing
+
+
+# ---------------------------------------------------------------------------
+# Human-readable output for diffs
+# ---------------------------------------------------------------------------
+
+def _describe_action(action):
+    if action.get('action') == 'forward':
+        return 'forward to %s' % (action.get('data') or {}).get('email')
+    return 'drop'
+
+
+def describe_rule(rule, number):
+    """One line describing a rule, e.g. ``1. inbound terminal: if {"address:from": "spam@x"} then drop``.
+
+    ``number`` is printed as given (callers use 1-based numbers). A rule that
+    cannot be validated is shown as its raw JSON.
+    """
+    normal, error = _api_rule(rule, 'rule')
+    if error is not None:
+        return '%d. (not validated) %s' % (number, _show_full(normal))
+    head = normal['scope']['direction'] + (' terminal' if normal['terminal'] else '')
+    actions = ', '.join(_describe_action(action) for action in normal['actions'])
+    if not normal['condition']:
+        return '%d. %s: always %s' % (number, head, actions)
+    return '%d. %s: if %s then %s' % (number, head, _show_full(normal['condition']), actions)
+
+
+def _show_full(value):
+    try:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def diff_text(rules):
+    """The rule list as text for Ansible's diff: one numbered line per rule, ``""`` for no rules."""
+    return ''.join(describe_rule(rule, index + 1) + '\n' for index, rule in enumerate(rules))

@@ -1,0 +1,578 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.hosted_mail contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Unit tests for the Yandex 360 routing-rule helpers (validation, normalisation, planning)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._routing_rules import (
+    RuleError,
+    api_rule_warnings,
+    describe_rule,
+    diff_text,
+    normalise_api_rules,
+    normalise_rule,
+    normalise_rules,
+    plan,
+    rule_key,
+    same_rules,
+    validate_condition,
+    validate_email,
+)
+
+
+# ---------------------------------------------------------------------------
+# The vendor's own examples (routing page and PUT reference page)
+# ---------------------------------------------------------------------------
+
+VENDOR_CONDITIONS = [
+    pytest.param({'address:from': 'friend@mail.ru'}, id='vendor-address-from'),
+    pytest.param({'from': ['Alice', 'Bob']}, id='vendor-from-list'),
+    pytest.param({'subject': {'$contains': {'$any': ['hello', 'bye']}}}, id='vendor-contains-any'),
+    pytest.param({'header:x-yandex-forward': {'$exists': False}}, id='vendor-header-exists'),
+    pytest.param({'$and': [{'address:from': {'$contains': '@yandex.ru'}},
+                           {'$or': [{'subject': {'$contains': 'hello'}}, {'subject': {'$contains': 'bye'}}]}]},
+                 id='vendor-and-or'),
+    pytest.param({'address:from': 'spam@example.com'}, id='vendor-put-body'),
+    pytest.param(None, id='vendor-example-null'),
+]
+
+# The PUT reference page: the request body example.
+VENDOR_PUT_BODY = {
+    'rules': [
+        {
+            'condition': {'address:from': 'spam@example.com'},
+            'actions': [{'action': 'drop'}],
+            'scope': {'direction': 'inbound'},
+            'terminal': True,
+        }
+    ]
+}
+
+# The PUT reference page: the generated "Example" (condition null, a drop carrying a placeholder address).
+VENDOR_EXAMPLE_RULE = {
+    'terminal': True,
+    'condition': None,
+    'actions': [{'action': 'drop', 'data': {'email': 'example'}}],
+    'scope': {'direction': 'inbound'},
+}
+
+
+@pytest.mark.parametrize('condition', VENDOR_CONDITIONS)
+def test_vendor_conditions_are_valid(condition):
+    validate_condition(condition, 'condition')
+
+
+def test_vendor_put_body_normalises_to_itself():
+    assert normalise_rules(VENDOR_PUT_BODY['rules']) == VENDOR_PUT_BODY['rules']
+    assert normalise_api_rules(VENDOR_PUT_BODY['rules']) == VENDOR_PUT_BODY['rules']
+
+
+def test_vendor_example_rule_is_rejected_from_users():
+    # A drop carries no address; the schema's placeholder "example" is not a usable rule.
+    with pytest.raises(RuleError) as excinfo:
+        normalise_rule(VENDOR_EXAMPLE_RULE, 'rules[0]')
+    assert excinfo.value.path == 'rules[0].actions[0]'
+    assert 'drop takes no address' in str(excinfo.value)
+
+
+def test_vendor_example_rule_is_carried_through_from_the_api():
+    assert normalise_api_rules([VENDOR_EXAMPLE_RULE]) == [VENDOR_EXAMPLE_RULE]
+    warnings = api_rule_warnings([VENDOR_EXAMPLE_RULE])
+    assert len(warnings) == 1
+    assert 'rules[0].actions[0]: drop takes no address' in warnings[0]
+
+
+def test_vendor_example_without_address_is_every_message_drop():
+    rule = dict(VENDOR_EXAMPLE_RULE, actions=[{'action': 'drop'}])
+    assert normalise_rule(rule) == {
+        'condition': {},
+        'actions': [{'action': 'drop'}],
+        'scope': {'direction': 'inbound'},
+        'terminal': True,
+    }
+
+
+# ---------------------------------------------------------------------------
+# Valid conditions
+# ---------------------------------------------------------------------------
+
+VALID_CONDITIONS = [
+    pytest.param({}, id='empty-every-message'),
+    pytest.param(None, id='null-every-message'),
+    pytest.param({'address:to': 'boss@example.com'}, id='address-to'),
+    pytest.param({'address:cc': 'team@example.com'}, id='address-cc'),
+    pytest.param({'address:tocc': 'team@example.com'}, id='address-tocc'),
+    pytest.param({'to': 'boss@example.com'}, id='unprefixed-to'),
+    pytest.param({'cc': 'x@example.com'}, id='unprefixed-cc'),
+    pytest.param({'tocc': 'x@example.com'}, id='unprefixed-tocc'),
+    pytest.param({'from': 'x@example.com'}, id='unprefixed-from'),
+    pytest.param({'subject': 'hello'}, id='subject-string'),
+    pytest.param({'subject': ''}, id='subject-empty-string'),
+    pytest.param({'body': 'unsubscribe'}, id='body-string'),
+    pytest.param({'attach:filename': 'invoice.exe'}, id='attach-filename'),
+    pytest.param({'header:X-Spam-Flag': 'YES'}, id='header-mixed-case'),
+    pytest.param({'header:list_id_2': 'x'}, id='header-underscore-digits'),
+    pytest.param({'header:x-spam': {'$exists': True}}, id='header-exists-true'),
+    pytest.param({'subject': {'$eq': 'hello'}}, id='op-eq'),
+    pytest.param({'subject': {'$ne': 'hello'}}, id='op-ne'),
+    pytest.param({'subject': {'$contains': 'hello'}}, id='op-contains'),
+    pytest.param({'subject': {'$not-contains': 'hello'}}, id='op-not-contains'),
+    pytest.param({'subject': {'$eq': ['a', 'b']}}, id='op-with-plain-list'),
+    pytest.param({'body': {'$not-contains': {'$all': ['a', 'b']}}}, id='op-not-contains-all'),
+    pytest.param({'subject': {'$any': ['a', 'b']}}, id='bare-any'),
+    pytest.param({'subject': {'$all': ['a', 'b']}}, id='bare-all'),
+    pytest.param({'subject': {'$base64': 'aGVsbG8='}}, id='bare-base64'),
+    pytest.param({'subject': {'$contains': {'$base64': 'aGVsbG8='}}}, id='op-base64'),
+    pytest.param({'subject': {'$base64': ''}}, id='base64-empty'),
+    pytest.param({'subject': ['plain', {'$base64': 'aGVsbG8='}]}, id='list-with-base64-item'),
+    pytest.param({'subject': {'$contains': {'$any': [{'$base64': 'aGk='}, 'bye']}}}, id='any-with-base64-item'),
+    pytest.param({'subject': 'a', 'from': 'b@example.com', 'header:x-a': {'$exists': False}}, id='several-keys-anded'),
+    pytest.param({'$or': [{'subject': 'a'}]}, id='or-single'),
+    pytest.param({'$and': [{'subject': 'a'}, {'body': 'b'}], 'from': 'x@example.com'}, id='and-beside-key'),
+    pytest.param({'$and': [{'$or': [{'$and': [{'subject': 'deep'}]}]}]}, id='deeply-nested'),
+    pytest.param({'$and': [{'subject': 'a'}], '$or': [{'body': 'b'}, {'body': 'c'}]}, id='and-and-or-together'),
+    pytest.param({'subject': 'Привет'}, id='non-ascii-string'),
+]
+
+
+@pytest.mark.parametrize('condition', VALID_CONDITIONS)
+def test_valid_conditions(condition):
+    validate_condition(condition, 'rules[0].condition')
+
+
+# ---------------------------------------------------------------------------
+# Invalid conditions: (condition, exact path, message fragment)
+# ---------------------------------------------------------------------------
+
+INVALID_CONDITIONS = [
+    pytest.param('subject', 'c', 'a condition must be a mapping, got a string "subject"', id='condition-string'),
+    pytest.param([{'subject': 'a'}], 'c', 'a condition must be a mapping, got a list', id='condition-list'),
+    pytest.param({'Subject': 'a'}, 'c', 'unknown key "Subject"', id='key-wrong-case'),
+    pytest.param({'sender': 'a'}, 'c', 'unknown key "sender"', id='key-unknown'),
+    pytest.param({'address:bcc': 'a'}, 'c', 'unknown key "address:bcc"', id='key-address-bcc'),
+    pytest.param({'attach:size': '1'}, 'c', 'unknown key "attach:size"', id='key-attach-size'),
+    pytest.param({'header:': 'a'}, 'c', 'bad header name in "header:"', id='header-empty-name'),
+    pytest.param({'header:x spam': 'a'}, 'c', 'bad header name in "header:x spam"', id='header-space'),
+    pytest.param({'header:x.spam': 'a'}, 'c', 'it must match [-_a-zA-Z0-9]+', id='header-dot'),
+    pytest.param({'$not': {'subject': 'a'}}, 'c.$not', 'there is no $not', id='not-operator'),
+    pytest.param({'$xor': []}, 'c', 'unknown logical operator "$xor"', id='unknown-logic'),
+    pytest.param({'$and': {'subject': 'a'}}, 'c.$and', '$and takes a list of conditions, got a mapping', id='and-not-list'),
+    pytest.param({'$or': []}, 'c.$or', '$or takes a non-empty list of conditions', id='or-empty'),
+    pytest.param({'$and': [{}]}, 'c.$and[0]', 'an empty condition inside $and/$or', id='and-empty-member'),
+    pytest.param({'$and': [None]}, 'c.$and[0]', 'a condition must be a mapping, got null', id='and-null-member'),
+    pytest.param({'$and': [{'subject': 'a'}, 'b']}, 'c.$and[1]', 'a condition must be a mapping, got a string "b"', id='and-string-member'),
+    pytest.param({'$and': [{'subject': 'a'}, {'$or': [{'subject': 'x'}, {'subjet': 'y'}]}]}, 'c.$and[1].$or[1]', 'unknown key "subjet"',
+                 id='nested-unknown-key'),
+    pytest.param({'subject': {'$contain': 'a'}}, 'c.subject', 'unknown operator "$contain"', id='unknown-operator'),
+    pytest.param({'subject': {'$regex': 'a.*'}}, 'c.subject', 'unknown operator "$regex"', id='regex-operator'),
+    pytest.param({'subject': {'$eq': 'a', '$ne': 'b'}}, 'c.subject', 'a comparison takes exactly one operator', id='two-operators'),
+    pytest.param({'subject': {}}, 'c.subject', 'an empty mapping is not a comparison', id='empty-comparison'),
+    pytest.param({'subject': {'text': 'a'}}, 'c.subject', 'expected a value, a list or {OPERATOR: value}', id='mapping-without-operator'),
+    pytest.param({'subject': 42}, 'c.subject', 'expected a string or {"$base64": ...}, got a number 42', id='number-value'),
+    pytest.param({'subject': True}, 'c.subject', 'got a boolean true', id='bool-value'),
+    pytest.param({'subject': None}, 'c.subject', 'got null', id='null-value'),
+    pytest.param({'subject': []}, 'c.subject', 'a list of values must not be empty', id='empty-list'),
+    pytest.param({'from': ['Alice', 7]}, 'c.from[1]', 'got a number 7', id='list-with-number'),
+    pytest.param({'from': ['Alice', ['Bob']]}, 'c.from[1]', 'got a list', id='nested-list'),
+    pytest.param({'subject': {'$any': []}}, 'c.subject.$any', 'a list of values must not be empty', id='any-empty'),
+    pytest.param({'subject': {'$all': 'a'}}, 'c.subject.$all', 'expected a list, got a string "a"', id='all-not-list'),
+    pytest.param({'subject': {'$contains': {'$any': []}}}, 'c.subject.$contains.$any', 'must not be empty', id='op-any-empty'),
+    pytest.param({'subject': {'$contains': None}}, 'c.subject.$contains', 'got null', id='op-null'),
+    pytest.param({'subject': {'$contains': {'$eq': 'a'}}}, 'c.subject.$contains', 'expected a string or {"$base64": ...}', id='op-nested-op'),
+    pytest.param({'subject': {'$base64': 'not base64!'}}, 'c.subject', '$base64 value is not valid base64: "not base64!"', id='base64-invalid'),
+    pytest.param({'subject': {'$base64': 5}}, 'c.subject', '$base64 takes a string, got a number 5', id='base64-number'),
+    pytest.param({'subject': {'$base64': 'aGk=', 'x': 1}}, 'c.subject', 'a comparison takes exactly one operator', id='base64-extra-key'),
+    pytest.param({'header:x-a': {'$exists': 'yes'}}, 'c.header:x-a', '$exists takes true or false, got a string "yes"', id='exists-string'),
+    pytest.param({'header:x-a': {'$exists': 1}}, 'c.header:x-a', '$exists takes true or false, got a number 1', id='exists-number'),
+    pytest.param({'subject': {'$exists': True}}, 'c.subject', '$exists is only allowed on header:NAME keys', id='exists-on-subject'),
+    pytest.param({'address:from': {'$exists': False}}, 'c.address:from', '$exists is only allowed on header:NAME keys', id='exists-on-from'),
+    pytest.param({'subject': 'a', 1: 'b'}, 'c', 'condition keys must be strings, got a number 1', id='non-string-key'),
+]
+
+
+@pytest.mark.parametrize('condition, path, fragment', INVALID_CONDITIONS)
+def test_invalid_conditions(condition, path, fragment):
+    with pytest.raises(RuleError) as excinfo:
+        validate_condition(condition, 'c')
+    assert excinfo.value.path == path
+    assert str(excinfo.value).startswith(path + ': ')
+    assert fragment in str(excinfo.value)
+
+
+def test_condition_error_message_is_prefixed_with_the_rule_path():
+    rules = [{'actions': [{'action': 'drop'}]}] * 2 + [{'condition': {'subject': {'$contain': 'x'}}, 'actions': [{'action': 'drop'}]}]
+    with pytest.raises(RuleError) as excinfo:
+        normalise_rules(rules)
+    assert str(excinfo.value) == 'rules[2].condition.subject: unknown operator "$contain"'
+
+
+# ---------------------------------------------------------------------------
+# Forward addresses
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize('email', [
+    pytest.param('a@example.com', id='simple'),
+    pytest.param('First.Last+tag@sub.example.co.uk', id='plus-and-subdomain'),
+    pytest.param('ivan@пример.рф', id='idn'),
+])
+def test_plausible_addresses(email):
+    validate_email(email)
+
+
+@pytest.mark.parametrize('email, fragment', [
+    pytest.param('example', 'not a plausible e-mail address', id='no-at'),
+    pytest.param('a@localhost', 'not a plausible e-mail address', id='no-dot-in-domain'),
+    pytest.param('@example.com', 'not a plausible e-mail address', id='no-local'),
+    pytest.param('a@@example.com', 'not a plausible e-mail address', id='two-ats'),
+    pytest.param('a b@example.com', 'not a plausible e-mail address', id='space'),
+    pytest.param('a@example.', 'not a plausible e-mail address', id='trailing-dot'),
+    pytest.param('', 'not a plausible e-mail address', id='empty'),
+    pytest.param(['a@example.com'], 'the address must be a string, got a list', id='list'),
+])
+def test_implausible_addresses(email, fragment):
+    with pytest.raises(RuleError) as excinfo:
+        validate_email(email, 'rules[0].actions[0].email')
+    assert excinfo.value.path == 'rules[0].actions[0].email'
+    assert fragment in str(excinfo.value)
+
+
+# ---------------------------------------------------------------------------
+# normalise_rule
+# ---------------------------------------------------------------------------
+
+CANONICAL_FORWARD = {
+    'condition': {'address:from': 'boss@example.com', 'subject': {'$contains': 'urgent'}},
+    'actions': [{'action': 'forward', 'data': {'email': 'Oncall@Example.com'}}],
+    'scope': {'direction': 'outbound'},
+    'terminal': True,
+}
+
+EQUIVALENT_SHAPES = [
+    pytest.param({
+        'condition': {'address:from': 'boss@example.com', 'subject': {'$contains': 'urgent'}},
+        'actions': [{'action': 'forward', 'email': 'Oncall@Example.com'}],
+        'direction': 'outbound',
+        'terminal': True,
+    }, id='module-shape'),
+    pytest.param(copy.deepcopy(CANONICAL_FORWARD), id='api-shape'),
+    pytest.param({
+        'terminal': True,
+        'scope': {'direction': 'outbound'},
+        'actions': [{'data': {'email': 'Oncall@Example.com'}, 'action': 'forward'}],
+        'condition': {'subject': {'$contains': 'urgent'}, 'address:from': 'boss@example.com'},
+    }, id='api-shape-other-key-order'),
+    pytest.param({
+        'condition': {'address:from': 'boss@example.com', 'subject': {'$contains': 'urgent'}},
+        'actions': [{'action': 'forward', 'email': 'Oncall@Example.com', 'data': {'email': 'Oncall@Example.com'}}],
+        'direction': 'outbound',
+        'scope': {'direction': 'outbound'},
+        'terminal': True,
+    }, id='both-spellings-agreeing'),
+]
+
+
+@pytest.mark.parametrize('rule', EQUIVALENT_SHAPES)
+def test_normalise_rule_shapes(rule):
+    before = copy.deepcopy(rule)
+    normal = normalise_rule(rule, 'rules[0]')
+    assert normal == CANONICAL_FORWARD
+    assert list(normal) == ['condition', 'actions', 'scope', 'terminal']
+    assert rule_key(rule) == rule_key(CANONICAL_FORWARD)
+    assert rule == before, 'the input must not be modified'
+
+
+def test_normalise_rule_defaults():
+    assert normalise_rule({'actions': [{}]}) == {
+        'condition': {},
+        'actions': [{'action': 'drop'}],
+        'scope': {'direction': 'inbound'},
+        'terminal': False,
+    }
+
+
+@pytest.mark.parametrize('rule', [
+    pytest.param({'actions': [{'action': 'drop'}]}, id='all-defaults'),
+    pytest.param({'condition': None, 'actions': [{'action': 'drop'}]}, id='condition-null'),
+    pytest.param({'condition': {}, 'actions': [{}], 'direction': 'inbound', 'terminal': False}, id='explicit-defaults'),
+    pytest.param({'condition': {}, 'actions': [{'action': 'drop'}], 'scope': {'direction': 'inbound'}, 'terminal': False}, id='api-defaults'),
+    pytest.param({'actions': [{'action': 'drop', 'data': {}}], 'scope': {}}, id='empty-data-and-scope'),
+    pytest.param({'actions': [{'action': None, 'email': None}], 'direction': None, 'terminal': None, 'scope': None}, id='nulls-are-absent'),
+])
+def test_defaults_compare_equal(rule):
+    assert rule_key(rule) == rule_key({'actions': [{'action': 'drop'}]})
+    assert normalise_rule(rule) == normalise_rule({'actions': [{'action': 'drop'}]})
+
+
+def test_normalise_rule_deep_copies_the_condition():
+    rule = {'condition': {'$or': [{'subject': ['a']}]}, 'actions': [{'action': 'drop'}]}
+    normal = normalise_rule(rule)
+    normal['condition']['$or'][0]['subject'].append('b')
+    assert rule['condition'] == {'$or': [{'subject': ['a']}]}
+
+
+def test_several_actions_keep_their_order():
+    rule = {'actions': [{'action': 'forward', 'email': 'a@example.com'}, {'action': 'forward', 'email': 'b@example.com'}, {'action': 'drop'}]}
+    assert normalise_rule(rule)['actions'] == [
+        {'action': 'forward', 'data': {'email': 'a@example.com'}},
+        {'action': 'forward', 'data': {'email': 'b@example.com'}},
+        {'action': 'drop'},
+    ]
+
+
+INVALID_RULES = [
+    pytest.param('drop everything', 'rules[0]', 'a rule must be a mapping, got a string', id='rule-string'),
+    pytest.param({'actions': [{'action': 'drop'}], 'stop': True}, 'rules[0]', 'unknown key in a rule: stop', id='unknown-rule-key'),
+    pytest.param({'condition': {}}, 'rules[0]', 'actions is required', id='no-actions'),
+    pytest.param({'actions': []}, 'rules[0].actions', 'must not be empty', id='empty-actions'),
+    pytest.param({'actions': {'action': 'drop'}}, 'rules[0].actions', 'must be a list, got a mapping', id='actions-mapping'),
+    pytest.param({'actions': ['drop']}, 'rules[0].actions[0]', 'an action must be a mapping, got a string "drop"', id='action-string'),
+    pytest.param({'actions': [{'action': 'bounce'}]}, 'rules[0].actions[0].action', 'must be drop or forward, got "bounce"', id='action-unknown'),
+    pytest.param({'actions': [{'action': 'Drop'}]}, 'rules[0].actions[0].action', 'must be drop or forward, got "Drop"', id='action-wrong-case'),
+    pytest.param({'actions': [{'action': 'drop'}, {'action': 'forward'}]}, 'rules[0].actions[1]', 'forward needs an address (email)', id='forward-no-email'),
+    pytest.param({'actions': [{'action': 'forward', 'data': {}}]}, 'rules[0].actions[0]', 'forward needs an address (email)', id='forward-empty-data'),
+    pytest.param({'actions': [{'action': 'forward', 'email': 'nobody'}]}, 'rules[0].actions[0].email', 'not a plausible e-mail address',
+                 id='forward-bad-email'),
+    pytest.param({'actions': [{'action': 'drop', 'email': 'a@example.com'}]}, 'rules[0].actions[0]', 'drop takes no address', id='drop-with-email'),
+    pytest.param({'actions': [{'email': 'a@example.com'}]}, 'rules[0].actions[0]', 'drop takes no address', id='default-drop-with-email'),
+    pytest.param({'actions': [{'action': 'forward', 'email': 'a@example.com', 'data': {'email': 'b@example.com'}}]}, 'rules[0].actions[0]',
+                 'email "a@example.com" and data.email "b@example.com" disagree', id='email-disagree'),
+    pytest.param({'actions': [{'action': 'forward', 'to': 'a@example.com'}]}, 'rules[0].actions[0]', 'unknown key in an action: to', id='action-unknown-key'),
+    pytest.param({'actions': [{'action': 'forward', 'data': {'email': 'a@example.com', 'copy': True}}]}, 'rules[0].actions[0].data',
+                 'unknown key in action data: copy', id='data-unknown-key'),
+    pytest.param({'actions': [{'action': 'forward', 'data': 'a@example.com'}]}, 'rules[0].actions[0].data', 'must be a mapping, got a string',
+                 id='data-string'),
+    pytest.param({'actions': [{}], 'direction': 'sideways'}, 'rules[0].direction', 'must be inbound or outbound, got "sideways"', id='direction-bad'),
+    pytest.param({'actions': [{}], 'scope': {'direction': 'both'}}, 'rules[0].scope.direction', 'must be inbound or outbound, got "both"',
+                 id='scope-direction-bad'),
+    pytest.param({'actions': [{}], 'direction': 'inbound', 'scope': {'direction': 'outbound'}}, 'rules[0]',
+                 'direction "inbound" and scope.direction "outbound" disagree', id='direction-disagree'),
+    pytest.param({'actions': [{}], 'scope': 'inbound'}, 'rules[0].scope', 'must be a mapping, got a string', id='scope-string'),
+    pytest.param({'actions': [{}], 'scope': {'direction': 'inbound', 'users': []}}, 'rules[0].scope', 'unknown key in scope: users', id='scope-unknown-key'),
+    pytest.param({'actions': [{}], 'terminal': 'yes'}, 'rules[0].terminal', 'must be true or false, got a string "yes"', id='terminal-string'),
+    pytest.param({'actions': [{}], 'terminal': 1}, 'rules[0].terminal', 'must be true or false, got a number 1', id='terminal-number'),
+    pytest.param({'actions': [{}], 'condition': 'everything'}, 'rules[0].condition', 'a condition must be a mapping', id='condition-string'),
+    pytest.param({'actions': [{}], 'condition': {'header:bad name': 'x'}}, 'rules[0].condition', 'bad header name', id='condition-bad-header'),
+]
+
+
+@pytest.mark.parametrize('rule, path, fragment', INVALID_RULES)
+def test_invalid_rules(rule, path, fragment):
+    with pytest.raises(RuleError) as excinfo:
+        normalise_rule(rule, 'rules[0]')
+    assert excinfo.value.path == path
+    assert str(excinfo.value).startswith(path + ': ')
+    assert fragment in str(excinfo.value)
+
+
+def test_normalise_rules_names_the_failing_index():
+    rules = [{'actions': [{}]}, {'actions': [{}]}, {'actions': [{}]}, {'actions': [{}], 'direction': 'sideways'}]
+    with pytest.raises(RuleError) as excinfo:
+        normalise_rules(rules)
+    assert str(excinfo.value) == 'rules[3].direction: must be inbound or outbound, got "sideways"'
+
+
+def test_normalise_rules_uses_the_given_name():
+    with pytest.raises(RuleError) as excinfo:
+        normalise_rules([{'actions': [{'action': 'forward'}]}], name='wanted')
+    assert str(excinfo.value) == 'wanted[0].actions[0]: forward needs an address (email)'
+
+
+@pytest.mark.parametrize('rules', [
+    pytest.param({'actions': [{}]}, id='mapping'),
+    pytest.param('rules', id='string'),
+    pytest.param(None, id='null'),
+])
+def test_normalise_rules_needs_a_list(rules):
+    with pytest.raises(RuleError) as excinfo:
+        normalise_rules(rules)
+    assert excinfo.value.path == 'rules'
+    assert 'must be a list of rules' in str(excinfo.value)
+
+
+def test_rule_error_is_a_value_error():
+    assert issubclass(RuleError, ValueError)
+
+
+# ---------------------------------------------------------------------------
+# Lenient normalisation of what the API returns
+# ---------------------------------------------------------------------------
+
+DROP_SPAM = {'condition': {'address:from': 'spam@example.com'}, 'actions': [{'action': 'drop'}], 'scope': {'direction': 'inbound'}, 'terminal': False}
+
+API_READBACKS = [
+    pytest.param({'condition': {'address:from': 'spam@example.com'}, 'actions': [{'action': 'drop'}]}, id='no-scope-no-terminal'),
+    pytest.param({'condition': {'address:from': 'spam@example.com'}, 'actions': [{}], 'scope': None, 'terminal': None}, id='nulls'),
+    pytest.param({'condition': {'address:from': 'spam@example.com'}, 'actions': [{'action': 'drop', 'data': None}]}, id='data-null'),
+    pytest.param({'condition': {'address:from': 'spam@example.com'}, 'actions': [{'action': 'drop', 'data': {'email': ''}}]}, id='data-empty-email'),
+    pytest.param({'condition': {'address:from': 'spam@example.com'}, 'actions': [{'action': 'drop', 'data': {'email': None}}], 'scope': {}},
+                 id='data-null-email-empty-scope'),
+]
+
+
+@pytest.mark.parametrize('rule', API_READBACKS)
+def test_api_readbacks_normalise(rule):
+    assert normalise_api_rules([rule]) == [DROP_SPAM]
+    assert rule_key(rule) == rule_key(DROP_SPAM)
+    assert not api_rule_warnings([rule])
+
+
+def test_api_rule_without_condition_is_every_message():
+    assert normalise_api_rules([{'actions': [{'action': 'drop'}], 'terminal': True}]) == [
+        {'condition': {}, 'actions': [{'action': 'drop'}], 'scope': {'direction': 'inbound'}, 'terminal': True}
+    ]
+
+
+UNKNOWN_API_RULES = [
+    pytest.param({'condition': {'address:bcc': 'x@example.com'}, 'actions': [{'action': 'drop'}]}, 'rules[0].condition', id='unknown-condition-key'),
+    pytest.param({'condition': {}, 'actions': [{'action': 'forward'}]}, 'rules[0].actions[0]', id='forward-without-data'),
+    pytest.param({'condition': {}, 'actions': [{'action': 'reject'}]}, 'rules[0].actions[0].action', id='unknown-action'),
+    pytest.param({'condition': {}, 'actions': [{'action': 'drop'}], 'priority': 5}, 'rules[0]', id='unknown-rule-key'),
+    pytest.param('garbage', 'rules[0]', id='not-a-mapping'),
+]
+
+
+@pytest.mark.parametrize('rule, path', UNKNOWN_API_RULES)
+def test_api_rules_that_fail_validation_are_carried_through(rule, path):
+    result = normalise_api_rules([DROP_SPAM, rule])
+    assert result == [DROP_SPAM, rule]
+    if isinstance(rule, dict):
+        assert result[1] is not rule, 'carried-through rules are copies'
+    warnings = api_rule_warnings([rule])
+    assert len(warnings) == 1
+    assert path + ': ' in warnings[0]
+    assert rule_key(rule) == rule_key(copy.deepcopy(rule))
+
+
+def test_api_rules_none_is_empty():
+    assert normalise_api_rules(None) == []
+
+
+def test_api_rules_must_be_a_list():
+    with pytest.raises(RuleError):
+        normalise_api_rules({'rules': []})
+
+
+# ---------------------------------------------------------------------------
+# plan()
+# ---------------------------------------------------------------------------
+
+def _drop(sender, terminal=False):
+    return {'condition': {'address:from': sender}, 'actions': [{'action': 'drop'}], 'scope': {'direction': 'inbound'}, 'terminal': terminal}
+
+
+A = _drop('a@example.com')
+B = _drop('b@example.com')
+C = _drop('c@example.com')
+D = _drop('d@example.com')
+# How the API reads back A and C: no scope, no terminal.
+A_READ = {'condition': {'address:from': 'a@example.com'}, 'actions': [{'action': 'drop'}]}
+C_READ = {'condition': {'address:from': 'c@example.com'}, 'actions': [{'action': 'drop'}]}
+
+PLANS = [
+    # present + exclusive
+    pytest.param([A_READ, B], [C, A], {}, [C, A], id='exclusive-replaces-in-order'),
+    pytest.param([A_READ, B], [A, B], {}, [A, B], id='exclusive-same-is-same'),
+    pytest.param([A, B], [B, A], {}, [B, A], id='exclusive-reorders'),
+    pytest.param([A, B], [], {}, [], id='exclusive-empty-clears'),
+    pytest.param([], [A, A], {}, [A, A], id='exclusive-keeps-duplicates'),
+    # present + non-exclusive, last
+    pytest.param([A_READ, B], [C, D], {'exclusive': False}, [A, B, C, D], id='non-exclusive-last-appends'),
+    pytest.param([A_READ, B], [B, C], {'exclusive': False, 'position': 'last'}, [A, B, C], id='non-exclusive-last-skips-existing'),
+    pytest.param([A_READ, B], [A, B], {'exclusive': False}, [A, B], id='non-exclusive-nothing-missing'),
+    pytest.param([B, A_READ], [A], {'exclusive': False}, [B, A], id='non-exclusive-does-not-reorder'),
+    pytest.param([A], [C, C, D, C], {'exclusive': False}, [A, C, D], id='non-exclusive-wanted-duplicates-once'),
+    pytest.param([A, A], [A, B], {'exclusive': False}, [A, A, B], id='non-exclusive-keeps-existing-duplicates'),
+    # present + non-exclusive, first
+    pytest.param([A_READ, B], [C, D], {'exclusive': False, 'position': 'first'}, [C, D, A, B], id='non-exclusive-first-prepends-in-order'),
+    pytest.param([A_READ, B], [C, B, D], {'exclusive': False, 'position': 'first'}, [C, D, A, B], id='non-exclusive-first-skips-existing'),
+    pytest.param([], [C, D], {'exclusive': False, 'position': 'first'}, [C, D], id='non-exclusive-first-into-empty'),
+    # absent
+    pytest.param([A_READ, B, C_READ], [A], {'state': 'absent'}, [B, C], id='absent-removes'),
+    pytest.param([A, B, A_READ, C], [A], {'state': 'absent'}, [B, C], id='absent-removes-every-occurrence'),
+    pytest.param([A, B], [D], {'state': 'absent'}, [A, B], id='absent-missing-is-noop'),
+    pytest.param([A, B, C], [C, A], {'state': 'absent', 'exclusive': False, 'position': 'first'}, [B], id='absent-ignores-exclusive-position'),
+    pytest.param([A, _drop('a@example.com', terminal=True)], [A], {'state': 'absent'}, [_drop('a@example.com', terminal=True)], id='absent-exact-match-only'),
+    pytest.param([], [A], {'state': 'absent'}, [], id='absent-from-empty'),
+]
+
+
+@pytest.mark.parametrize('current, wanted, kwargs, expected', PLANS)
+def test_plan(current, wanted, kwargs, expected):
+    current_before = copy.deepcopy(current)
+    wanted_before = copy.deepcopy(wanted)
+    result = plan(current, wanted, **kwargs)
+    assert result == expected
+    assert current == current_before and wanted == wanted_before, 'inputs must not be modified'
+
+
+@pytest.mark.parametrize('current, wanted, kwargs, expected', PLANS)
+def test_plan_is_idempotent(current, wanted, kwargs, expected):
+    del expected
+    first = plan(current, wanted, **kwargs)
+    second = plan(first, wanted, **kwargs)
+    assert second == first
+    assert same_rules(second, first)
+
+
+def test_plan_keeps_rules_it_cannot_validate():
+    foreign = {'condition': {'address:bcc': 'x@example.com'}, 'actions': [{'action': 'drop'}]}
+    assert plan([foreign, A_READ], [B], exclusive=False) == [foreign, A, B]
+    assert plan([foreign, A_READ], [A], state='absent') == [foreign]
+
+
+def test_plan_result_is_a_copy():
+    wanted = [copy.deepcopy(A)]
+    result = plan([], wanted)
+    result[0]['terminal'] = True
+    assert wanted[0]['terminal'] is False
+
+
+@pytest.mark.parametrize('kwargs, fragment', [
+    pytest.param({'state': 'gone'}, 'state must be present or absent', id='bad-state'),
+    pytest.param({'position': 'middle'}, 'position must be first or last', id='bad-position'),
+])
+def test_plan_rejects_bad_arguments(kwargs, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        plan([], [], **kwargs)
+
+
+def test_same_rules():
+    assert same_rules([A_READ, B], [A, B])
+    assert not same_rules([A, B], [B, A])
+    assert not same_rules([A], [A, A])
+
+
+# ---------------------------------------------------------------------------
+# Diff text
+# ---------------------------------------------------------------------------
+
+def test_describe_rule():
+    assert describe_rule(_drop('spam@x.example', terminal=True), 1) == '1. inbound terminal: if {"address:from": "spam@x.example"} then drop'
+    assert describe_rule(CANONICAL_FORWARD, 2) == (
+        '2. outbound terminal: if {"address:from": "boss@example.com", "subject": {"$contains": "urgent"}} then forward to Oncall@Example.com'
+    )
+    assert describe_rule({'actions': [{'action': 'forward', 'email': 'a@example.com'}, {}]}, 3) == '3. inbound: always forward to a@example.com, drop'
+
+
+def test_describe_rule_not_validated():
+    assert describe_rule({'actions': [{'action': 'reject'}]}, 4) == '4. (not validated) {"actions": [{"action": "reject"}]}'
+
+
+def test_diff_text():
+    assert diff_text([]) == ''
+    assert diff_text([A_READ, B]) == (
+        '1. inbound: if {"address:from": "a@example.com"} then drop\n'
+        '2. inbound: if {"address:from": "b@example.com"} then drop\n'
+    )
+
+
+def test_plan_accepts_wanted_in_the_module_shape():
+    wanted = [{'condition': {'address:from': 'c@example.com'}, 'actions': [{'action': 'drop'}], 'direction': 'inbound'}]
+    assert plan([A_READ], wanted, exclusive=False, position='first') == [C, A]
