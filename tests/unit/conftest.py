@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
+from ansible_collections.mailops.hosted_mail.tests.sandbox.pytest_plugin import sandbox, sandbox_server  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.mailops.hosted_mail.tests.unit.helpers import ScriptedHTTP, run_module_main
 
 
