@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
 from ansible_collections.mailops.hosted_mail.plugins.modules import netangels_mailbox_info
 
 API = 'https://api.test'
@@ -92,3 +93,11 @@ def test_contradicting_domain_fails_before_any_request(http, run_module):
     result = run_module(netangels_mailbox_info.main, dict(AUTH_ARGS, name='alice@example.com', domain='example.org'))
     assert result['failed']
     assert 'not in the domain' in result['msg']
+
+
+def test_without_requests_the_standard_missing_library_message(http, run_module, monkeypatch):
+    monkeypatch.setattr(_http, 'HAS_REQUESTS', False)
+    monkeypatch.setattr(_http, 'REQUESTS_IMPORT_ERROR', 'ImportError: No module named requests')
+    result = run_module(netangels_mailbox_info.main, dict(AUTH_ARGS, domain_id=1001))
+    assert result['failed']
+    assert 'Failed to import the required Python library (requests)' in result['msg']
