@@ -17,6 +17,7 @@ mirrored by the API sandbox (``tests/sandbox/assumptions.py``).
 
 from __future__ import annotations
 
+import re
 from collections import namedtuple
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import AuthError, InvalidResponseError, NotFoundError, TransportError
@@ -280,3 +281,105 @@ class NetAngelsClient(object):
         if isinstance(answer, dict) and 'id' in answer:
             return normalise_mailbox(answer)
         return self.get_mailbox(mailbox_id)
+
+
+# -- input validation -----------------------------------------------------------------------
+#
+# The vendor documents none of these rules. Each function below is one assumption, mirrored by
+# the API sandbox (``tests/sandbox/assumptions.py``); a unit test runs one table of values
+# through both and proves they agree. Each answers ``None`` when the value is acceptable, or a
+# short reason; no reason ever repeats a password.
+
+LOCAL_PART_MAX_LENGTH = 64
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 128
+QUOTA_MIN = 1
+QUOTA_MAX = 102400
+COMMENT_MAX_LENGTH = 255
+ADDRESS_MAX_LENGTH = 254
+MAILBOX_STATE_DISABLED = 'disabled'
+
+_LOCAL_PART_RE = re.compile(r'^[a-z0-9](?:[a-z0-9._-]{0,%d}[a-z0-9])?$' % (LOCAL_PART_MAX_LENGTH - 2))
+_DOMAIN_LABEL = r'[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
+_ADDRESS_RE = re.compile(r"^[A-Za-z0-9.!#$%%&'*+/=?^_`{|}~-]+@%s(?:\.%s)+$" % (_DOMAIN_LABEL, _DOMAIN_LABEL))
+
+
+def check_local_part(name):
+    """Why ``name`` cannot be a mailbox's local part, or None.
+
+    Assumption (undocumented): 1 to 64 characters of lower-case letters, digits, ``.``, ``_`` and
+    ``-``, starting and ending with a letter or digit, without ``..``. Upper case is refused by
+    the API rather than folded, so it is refused here too (with a hint).
+    """
+    if not isinstance(name, str) or not name:
+        return 'the mailbox name is empty'
+    if '@' in name:
+        return '"%s" must be the local part only (alice, not alice@example.com)' % name
+    if _LOCAL_PART_RE.match(name) and '..' not in name:
+        return None
+    hint = ' (use lower case: %s)' % name.lower() if name.lower() != name and check_local_part(name.lower()) is None else ''
+    return ('"%s" is not a valid mailbox name: 1 to %d characters of a-z, 0-9, ".", "_" and "-", starting and ending '
+            'with a letter or digit, no ".."%s' % (name, LOCAL_PART_MAX_LENGTH, hint))
+
+
+def check_password(password):
+    """Why ``password`` would be refused, or None. The reason never repeats the password.
+
+    Assumption (undocumented): 8 to 128 characters without whitespace or control characters,
+    no character-class rules (the vendor's own example, ``PassWord``, has no digit).
+    """
+    if not isinstance(password, str) or not password:
+        return 'the password is empty'
+    if not PASSWORD_MIN_LENGTH <= len(password) <= PASSWORD_MAX_LENGTH:
+        return 'the password must be %d to %d characters long' % (PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
+    if any(char.isspace() or not char.isprintable() for char in password):
+        return 'the password must not contain whitespace or control characters'
+    return None
+
+
+def check_quota(quota):
+    """Why ``quota`` (MB) would be refused, or None.
+
+    Assumption (undocumented): an integer from 1 to 102400 MB (100 GB).
+    """
+    if isinstance(quota, bool) or not isinstance(quota, int):
+        return 'quota %r is not a whole number of MB' % (quota,)
+    if not QUOTA_MIN <= quota <= QUOTA_MAX:
+        return 'quota %d MB is outside the range %d..%d MB' % (quota, QUOTA_MIN, QUOTA_MAX)
+    return None
+
+
+def check_comment(comment):
+    """Why ``comment`` would be refused, or None.
+
+    Assumption (undocumented): a string of at most 255 characters.
+    """
+    if not isinstance(comment, str):
+        return 'the comment must be a string'
+    if len(comment) > COMMENT_MAX_LENGTH:
+        return 'the comment is %d characters long; at most %d are accepted' % (len(comment), COMMENT_MAX_LENGTH)
+    return None
+
+
+def normalise_alias(value):
+    """A forwarding address as the API stores it: stripped and lower-cased. Raises ValueError.
+
+    Assumption (undocumented): ``local@domain.tld`` (a dotted domain, the usual local-part
+    characters), at most 254 characters; the API stores it in lower case, so addresses are
+    compared case-insensitively. The error names the bad value.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError('%r is not an e-mail address' % (value,))
+    alias = value.strip().lower()
+    if len(alias) > ADDRESS_MAX_LENGTH or not _ADDRESS_RE.match(alias):
+        raise ValueError('"%s" is not an e-mail address (expected name@example.com)' % value)
+    return alias
+
+
+def is_disabled(mailbox):
+    """Whether a mailbox read from the API is disabled.
+
+    Assumption (undocumented): ``state`` reads ``disabled`` after the disable call (any other
+    value, e.g. ``active``, is a working mailbox). There is no documented way back.
+    """
+    return str((mailbox or {}).get('state') or '').lower() == MAILBOX_STATE_DISABLED

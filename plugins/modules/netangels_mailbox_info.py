@@ -35,7 +35,7 @@ options:
       - The match is exact; RV(mailboxes) is empty when there is no such mailbox.
     type: str
 author:
-  - mailops.hosted_mail contributors
+  - mailops.hosted_mail maintainers (@mailops)
 '''
 
 EXAMPLES = r'''

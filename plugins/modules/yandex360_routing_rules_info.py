@@ -21,7 +21,7 @@ extends_documentation_fragment:
   - mailops.hosted_mail.attributes.INFO_MODULE
 options: {}
 author:
-  - mailops.hosted_mail contributors
+  - mailops.hosted_mail maintainers (@mailops)
 '''
 
 EXAMPLES = r'''

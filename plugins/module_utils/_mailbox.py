@@ -1,0 +1,371 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.hosted_mail contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# PRIVATE to the collection: not a public API, may change without notice.
+
+"""The logic of ``netangels_mailbox`` and ``netangels_mailbox_alias``, free of Ansible.
+
+Both follow the collection's module body: validate every input (nothing is sent before the
+inputs are known to be good), read the current mailbox, run the same sequence of steps through
+either a :class:`LiveWriter` (real calls) or a :class:`CheckWriter` (check mode: predicts each
+call's answer and sends nothing), so check mode takes exactly the decisions a real run takes.
+
+Errors are raised, never turned into failures here: ``ValueError`` for bad input or an
+impossible request, the transport's ``ApiError`` (with the step that failed prepended) for the
+API. The module runner turns both into ``fail_json``.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import ApiError, RequestError
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import (
+    MAILBOX_STATE_DISABLED, check_comment, check_local_part, check_password, check_quota, is_disabled, normalise_alias,
+    parse_aliases, parse_target, resolve_target)
+
+FIELDS = ('comment', 'quota', 'is_local', 'aliases')
+"""Mailbox fields the update call can set (and the module compares)."""
+
+PASSWORD_NOTE = '(set by this task; never shown)'
+"""What a diff shows instead of a password that is sent."""
+
+DIFF_KEYS = ('address', 'comment', 'quota', 'is_local', 'aliases', 'state', 'used')
+
+
+# -- inputs ---------------------------------------------------------------------------------
+
+def alias_list(values, option='aliases'):
+    """Forwarding addresses validated and normalised (lower case, duplicates dropped, order kept).
+
+    Raises ValueError naming every bad value.
+    """
+    result, bad = [], []
+    for value in values or []:
+        try:
+            alias = normalise_alias(value)
+        except ValueError as exc:
+            bad.append(str(exc))
+            continue
+        if alias not in result:
+            result.append(alias)
+    if bad:
+        raise ValueError('%s: %s' % (option, '; '.join(bad)))
+    return result
+
+
+def mailbox_inputs(params):
+    """Validate the options of ``netangels_mailbox``; return ``(target, desired)``.
+
+    ``target`` is the parsed (not yet resolved) :class:`MailboxTarget`; ``desired`` holds only
+    the fields the task sets. Every problem found is reported at once, before any request.
+    """
+    problems = []
+    target = parse_target(params['name'], params.get('domain'), params.get('domain_id'))
+    why = check_local_part(target.name)
+    if why:
+        problems.append(why)
+    desired = {}
+    if params.get('comment') is not None:
+        why = check_comment(params['comment'])
+        if why:
+            problems.append(why)
+        desired['comment'] = params['comment']
+    if params.get('quota') is not None:
+        why = check_quota(params['quota'])
+        if why:
+            problems.append(why)
+        desired['quota'] = params['quota']
+    if params.get('is_local') is not None:
+        desired['is_local'] = params['is_local']
+    if params.get('aliases') is not None:
+        try:
+            desired['aliases'] = alias_list(params['aliases'])
+        except ValueError as exc:
+            problems.append(str(exc))
+    if params.get('password') is not None:
+        why = check_password(params['password'])
+        if why:
+            problems.append(why)
+    state = params.get('state') or 'present'
+    if state == 'absent' and params.get('cleanup'):
+        problems.append('cleanup=true contradicts state=absent (deleting the mailbox removes its mail anyway)')
+    if params.get('update_password') == 'always' and params.get('password') is None and state != 'absent':
+        problems.append('update_password=always needs a password')
+    if desired.get('is_local') is False and desired.get('aliases') == []:
+        problems.append('is_local=false with an empty aliases list would make a mailbox that neither stores nor forwards mail')
+    if problems:
+        raise ValueError('; '.join(problems))
+    return target, desired
+
+
+def describe(target, mailbox=None):
+    """The mailbox as a person reads it: ``alice@example.com``, or ``alice in mail domain 1001``."""
+    name = target.name or (mailbox or {}).get('name') or '?'
+    if target.domain:
+        return '%s@%s' % (name, target.domain)
+    return '%s in mail domain %s' % (name, target.domain_id)
+
+
+def describe_params(params):
+    """:func:`describe` from raw options, for messages written before the inputs are parsed."""
+    name, domain = params.get('name') or '?', params.get('domain')
+    if '@' in name or not (domain or params.get('domain_id')):
+        return name
+    return '%s@%s' % (name, domain) if domain else '%s in mail domain %s' % (name, params.get('domain_id'))
+
+
+# -- comparing ------------------------------------------------------------------------------
+
+def _same(field, current, wanted):
+    if field == 'aliases':
+        return sorted(a.lower() for a in parse_aliases(current)) == sorted(wanted)
+    if field == 'comment':
+        return (current or '') == wanted
+    return current == wanted
+
+
+def field_changes(mailbox, desired):
+    """The fields of ``desired`` that differ from ``mailbox`` (only those are sent)."""
+    return dict((field, desired[field]) for field in FIELDS if field in desired and not _same(field, mailbox.get(field), desired[field]))
+
+
+def view(mailbox, address):
+    """A mailbox as a readable, comparable dict for a diff (no ids, never a password)."""
+    if not mailbox:
+        return {}
+    result = {'address': address}
+    for key in DIFF_KEYS[1:]:
+        if key in mailbox:
+            result[key] = mailbox[key]
+    return result
+
+
+# -- writers: one real, one that predicts ---------------------------------------------------
+
+def _reraise(exc, step):
+    """Raise ``exc`` again (same class, status and body) with the failed step prepended."""
+    raise exc.__class__('%s: %s' % (step, exc.message), status=exc.status, vendor_message=exc.vendor_message,
+                        details=exc.details, method=exc.method, url=exc.url)
+
+
+class LiveWriter(object):
+    """Performs each step through the client; every failure names the step."""
+
+    check_mode = False
+
+    def __init__(self, client):
+        self.client = client
+        self.steps = []
+
+    def _do(self, step, call, *args):
+        self.steps.append(step)
+        try:
+            return call(*args)
+        except ApiError as exc:
+            _reraise(exc, step)
+
+    def create(self, domain_id, name, password, comment):
+        return self._do('creating it', self.client.create_mailbox, domain_id, name, password, comment)
+
+    def update(self, mailbox, changes):
+        return self._do('updating %s' % ', '.join(sorted(changes)), self.client.update_mailbox, mailbox['id'], changes)
+
+    def change_password(self, mailbox, password):
+        return self._do('setting its password', self.client.change_password, mailbox['id'], password)
+
+    def cleanup(self, mailbox):
+        self.steps.append('emptying it (cleanup)')
+        try:
+            return self.client.cleanup_mailbox(mailbox['id'])
+        except RequestError as exc:
+            if exc.status == 400:
+                _reraise(exc, 'emptying it (cleanup): the API forbids cleanup for this mailbox')
+            _reraise(exc, 'emptying it (cleanup)')
+        except ApiError as exc:
+            _reraise(exc, 'emptying it (cleanup)')
+
+    def disable(self, mailbox):
+        return self._do('disabling it', self.client.disable_mailbox, mailbox['id'])
+
+    def delete(self, mailbox):
+        return self._do('deleting it', self.client.delete_mailbox, mailbox['id'])
+
+    def add_alias(self, mailbox, alias):
+        return self._alias('adding the forwarding address %s' % alias, self.client.add_alias, mailbox, alias, True)
+
+    def delete_alias(self, mailbox, alias):
+        return self._alias('removing the forwarding address %s' % alias, self.client.delete_alias, mailbox, alias, False)
+
+    def _alias(self, step, call, mailbox, alias, present):
+        """An alias call; a refusal is checked against a fresh read before it counts as failure.
+
+        The transport repeats a PUT whose answer was lost; the repeat of an add (or delete) that
+        was in fact applied is refused as "already there" (or "not there"). If the mailbox now
+        reads as wanted, that refusal is the success it looks like.
+        """
+        self.steps.append(step)
+        try:
+            return call(mailbox['id'], alias)
+        except RequestError as exc:
+            fresh = self.client.get_mailbox(mailbox['id'])
+            if fresh is not None and (alias in [a.lower() for a in fresh['aliases']]) == present:
+                return fresh
+            _reraise(exc, step)
+        except ApiError as exc:
+            _reraise(exc, step)
+
+
+class CheckWriter(object):
+    """Check mode: predicts each call's answer from what the API is known to do; sends nothing."""
+
+    check_mode = True
+
+    def __init__(self):
+        self.steps = []
+
+    def create(self, domain_id, name, password, comment):
+        self.steps.append('creating it')
+        return {'name': name, 'domain_id': domain_id, 'comment': comment or '', 'aliases': [], 'used': 0, 'state': 'active'}
+
+    def update(self, mailbox, changes):
+        self.steps.append('updating %s' % ', '.join(sorted(changes)))
+        return dict(mailbox, **changes)
+
+    def change_password(self, mailbox, password):
+        self.steps.append('setting its password')
+        return mailbox
+
+    def cleanup(self, mailbox):
+        self.steps.append('emptying it (cleanup)')
+        return dict(mailbox, used=0)
+
+    def disable(self, mailbox):
+        self.steps.append('disabling it')
+        return dict(mailbox, state=MAILBOX_STATE_DISABLED)
+
+    def delete(self, mailbox):
+        self.steps.append('deleting it')
+        return True
+
+    def add_alias(self, mailbox, alias):
+        self.steps.append('adding the forwarding address %s' % alias)
+        return dict(mailbox, aliases=list(mailbox['aliases']) + [alias])
+
+    def delete_alias(self, mailbox, alias):
+        self.steps.append('removing the forwarding address %s' % alias)
+        return dict(mailbox, aliases=[a for a in mailbox['aliases'] if a.lower() != alias])
+
+
+def writer_for(client, check_mode):
+    return CheckWriter() if check_mode else LiveWriter(client)
+
+
+# -- netangels_mailbox ----------------------------------------------------------------------
+
+def manage_mailbox(client, params, check_mode=False):
+    """Bring one mailbox to the state the options describe; return the module's result.
+
+    Result keys: ``changed``, ``mailbox`` (as it now stands, or would stand; ``{}`` when absent)
+    and ``diff`` (``before``/``after`` from :func:`view`, a password only as a note).
+    """
+    target, desired = mailbox_inputs(params)
+    state = params.get('state') or 'present'
+    password = params.get('password')
+    if password is not None:
+        client.transport.add_secret(password)
+    target = resolve_target(client, target.name, target.domain, target.domain_id)
+    address = describe(target)
+    current = client.find_mailbox(target.domain_id, target.name)
+
+    # Refusals that depend on the current state: all decided before the first write.
+    if state != 'absent':
+        if current is None and password is None:
+            raise ValueError('it does not exist, and creating a mailbox needs a password (set password)')
+        if state == 'present' and current is not None and is_disabled(current):
+            raise ValueError(
+                'it is disabled, and the NetAngels API has no call to enable a mailbox. Enable it in the NetAngels control '
+                'panel and run again, or keep it disabled with state=disabled, or delete it (state=absent) and create it anew')
+        merged = dict(current or {}, **desired)
+        if ('is_local' in desired or 'aliases' in desired) and merged.get('is_local') is False \
+                and not parse_aliases(merged.get('aliases')):
+            raise ValueError('is_local=false with no forwarding address would make a mailbox that neither stores nor forwards mail')
+
+    writer = writer_for(client, check_mode)
+    mailbox = current
+    password_sent = False
+    if state == 'absent':
+        if current is not None:
+            writer.delete(current)
+        mailbox = None
+    else:
+        if mailbox is None:
+            mailbox = writer.create(target.domain_id, target.name, password, desired.get('comment'))
+            password_sent = True
+        changes = field_changes(mailbox, desired)
+        if changes:
+            mailbox = writer.update(mailbox, changes) or mailbox
+        if params.get('update_password') == 'always' and not password_sent:
+            mailbox = writer.change_password(mailbox, password) or mailbox
+            password_sent = True
+        if params.get('cleanup') and int(mailbox.get('used') or 0) > 0:
+            mailbox = writer.cleanup(mailbox) or mailbox
+        if state == 'disabled' and not is_disabled(mailbox):
+            mailbox = writer.disable(mailbox) or mailbox
+
+    before = view(current, address)
+    after = view(mailbox, address)
+    if password_sent:
+        after['password'] = PASSWORD_NOTE
+    return dict(changed=bool(writer.steps), mailbox=mailbox or {}, diff=dict(before=before, after=after))
+
+
+# -- netangels_mailbox_alias ----------------------------------------------------------------
+
+def alias_target(address=None, mailbox_id=None):
+    """Check the mailbox option of ``netangels_mailbox_alias`` (no request): the parsed target, or None for an ID."""
+    if mailbox_id is not None:
+        return None
+    if '@' not in (address or ''):
+        raise ValueError('"%s" is not a full mailbox address: give it as alice@example.com, or use mailbox_id' % address)
+    target = parse_target(address)
+    why = check_local_part(target.name)
+    if why:
+        raise ValueError(why)
+    return target
+
+
+def find_alias_mailbox(client, target, mailbox_id=None):
+    """The mailbox named by its (parsed) address or its ID; ValueError when there is none."""
+    if target is None:
+        mailbox = client.get_mailbox(mailbox_id)
+        if mailbox is None:
+            raise ValueError('there is no mailbox with ID %s' % mailbox_id)
+        return mailbox
+    target = resolve_target(client, target.name, target.domain)
+    mailbox = client.find_mailbox(target.domain_id, target.name)
+    if mailbox is None:
+        raise ValueError('the mailbox does not exist (create it with mailops.hosted_mail.netangels_mailbox first)')
+    return mailbox
+
+
+def manage_aliases(client, params, check_mode=False):
+    """Add or remove just the named forwarding addresses of one mailbox; return the result."""
+    wanted = alias_list(params['aliases'])
+    if not wanted:
+        raise ValueError('aliases: name at least one forwarding address')
+    state = params.get('state') or 'present'
+    target = alias_target(params.get('mailbox'), params.get('mailbox_id'))
+    mailbox = find_alias_mailbox(client, target, params.get('mailbox_id'))
+    present = [a.lower() for a in mailbox['aliases']]
+    writer = writer_for(client, check_mode)
+    before = {'aliases': list(mailbox['aliases'])}
+    for alias in wanted:
+        if state == 'present' and alias not in present:
+            mailbox = writer.add_alias(mailbox, alias) or mailbox
+        elif state == 'absent' and alias in present:
+            mailbox = writer.delete_alias(mailbox, alias) or mailbox
+        present = [a.lower() for a in mailbox['aliases']]
+    after = {'aliases': list(mailbox['aliases'])}
+    return dict(changed=bool(writer.steps), aliases=list(mailbox['aliases']), mailbox_id=mailbox.get('id'),
+                diff=dict(before=before, after=after))
