@@ -51,8 +51,8 @@ rules:
       type: dict
       sample: {"address:from": "spam@example.com"}
     actions:
-      description: What happens to a matching message; each item is V({"action": "drop"}) or
-        V({"action": "forward", "data": {"email": "..."}}).
+      description:
+        - 'What happens to a matching message; each item is V({"action": "drop"}) or V({"action": "forward", "data": {"email": "..."}}).'
       type: list
       elements: dict
       sample: [{"action": "drop"}]

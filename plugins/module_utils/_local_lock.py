@@ -1,0 +1,101 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.hosted_mail contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# PRIVATE to the collection: not a public API, may change without notice.
+
+"""A local, exclusive, bounded-wait lock named by a key (for example an API URL and an org ID).
+
+Used to serialise read-modify-write cycles on a remote list that the vendor can only replace
+whole (Yandex 360 routing rules): tasks that run at the same time on one machine -- forks,
+``async`` loop items, several ``ansible-playbook`` runs -- take turns instead of overwriting
+each other.
+
+How it works: an exclusive ``fcntl.flock`` on a lock file in a private directory
+(``<temp dir>/mailops.hosted_mail-locks-<uid>``, mode 0700, checked to belong to the current
+user and not to be a symlink). The file name is a hash of the key, so a URL never shows up in a
+file name. The kernel releases the lock when its holder exits, even on a crash or a kill, so a
+stale lock cannot block anyone; lock files are never deleted (deleting them would race with a
+waiter that already opened the file).
+
+Limits: it serialises only processes of the same user on the same machine that use the same
+temp directory. It knows nothing of Ansible and never calls ``fail_json``.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import os
+import stat
+import tempfile
+import time
+from contextlib import contextmanager
+
+DEFAULT_TIMEOUT = 300.0
+POLL_INTERVAL = 0.05
+
+
+class LockError(ValueError):
+    """The lock could not be taken (timeout, unsafe lock directory, file system error)."""
+
+
+def lock_directory(base=None):
+    """The private lock directory for the current user, created if needed; raise LockError if unsafe."""
+    base = base or tempfile.gettempdir()
+    path = os.path.join(base, 'mailops.hosted_mail-locks-%d' % os.getuid())
+    try:
+        os.mkdir(path, 0o700)
+    except OSError as exc:
+        if exc.errno != errno.EEXIST:
+            raise LockError('cannot create the lock directory %s: %s' % (path, exc.strerror)) from None
+    info = os.lstat(path)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise LockError('the lock directory %s is not a private directory of the current user '
+                        '(it must be a real directory, owned by uid %d, mode 0700)' % (path, os.getuid()))
+    return path
+
+
+def lock_path(namespace, key, base=None):
+    """Path of the lock file for ``key`` (any string) in ``namespace`` (a short word)."""
+    digest = hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]
+    return os.path.join(lock_directory(base), '%s-%s.lock' % (namespace, digest))
+
+
+@contextmanager
+def exclusive_lock(namespace, key, timeout=DEFAULT_TIMEOUT, what='this resource', base=None, clock=None, sleep=None):
+    """Hold an exclusive lock on ``key`` for the ``with`` block; wait at most ``timeout`` seconds.
+
+    ``what`` names the protected thing in the timeout message, e.g. ``'the routing rules of
+    Yandex 360 organisation 42'``. Raises :class:`LockError`.
+    """
+    clock = clock or time.monotonic
+    sleep = sleep or time.sleep
+    path = lock_path(namespace, key, base)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_CLOEXEC', 0), 0o600)
+    except OSError as exc:
+        raise LockError('cannot open the lock file %s: %s' % (path, exc.strerror)) from None
+    try:
+        deadline = clock() + max(0.0, float(timeout))
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    raise LockError('cannot lock %s: %s' % (path, exc.strerror)) from None
+            if clock() >= deadline:
+                raise LockError(
+                    'another task on this machine has been changing %s for more than %g seconds, so this one gave up '
+                    'waiting for its turn (lock file %s). Raise lock_timeout if many tasks change it at once, '
+                    'or look for a task that hangs.' % (what, float(timeout), path))
+            sleep(POLL_INTERVAL)
+        try:
+            yield path
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
