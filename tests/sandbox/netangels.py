@@ -118,7 +118,7 @@ def authenticate():
     if scheme.lower() != "bearer" or not token:
         return error(assumptions.MISSING_TOKEN_STATUS, "authentication credentials were not provided")
     state = current_state()
-    if not state.token_is_valid(token):
+    if not state.use_token(token):
         return error(state.settings["expired_token_status"], "the token is invalid or expired")
     return None
 

@@ -36,6 +36,7 @@ REQUEST_LOG_SIZE = 10000
 
 SETTINGS_DEFAULTS = {
     "token_ttl": assumptions.TOKEN_TTL,
+    "token_uses": 0,
     "expired_token_status": assumptions.EXPIRED_TOKEN_STATUS,
     "filter_mode": assumptions.FILTER_MODE,
     "aliases_shape": assumptions.ALIASES_SHAPE,
@@ -71,6 +72,9 @@ def check_settings(data: object) -> dict:
         if key == "token_ttl":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise ValueError("token_ttl must be a number of seconds >= 0, got %r" % (value,))
+        elif key == "token_uses":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError("token_uses must be a whole number >= 0 (0: unlimited), got %r" % (value,))
         elif value not in SETTINGS_CHOICES[key]:
             raise ValueError("%s must be one of %s, got %r" % (key, ", ".join(map(str, SETTINGS_CHOICES[key])), value))
         result[key] = value
@@ -110,6 +114,7 @@ class SandboxState:  # pylint: disable=too-many-instance-attributes
         self.settings: dict = {}
         self.api_keys: set[str] = set()
         self.tokens: dict[str, float] = {}
+        self.token_uses_left: dict[str, int] = {}
         self.static_tokens: set[str] = set()
         self.domains: dict[int, dict] = {}
         self.mailboxes: dict[int, dict] = {}
@@ -130,6 +135,7 @@ class SandboxState:  # pylint: disable=too-many-instance-attributes
             snapshot = self._snapshot()
             self.settings = dict(SETTINGS_DEFAULTS)
             self.api_keys, self.tokens, self.static_tokens = set(), {}, set()
+            self.token_uses_left = {}
             self.domains, self.mailboxes, self.next_mailbox_id = {}, {}, FIRST_MAILBOX_ID
             self.orgs, self.oauth_tokens = {}, {}
             try:
@@ -286,14 +292,26 @@ class SandboxState:  # pylint: disable=too-many-instance-attributes
         """Issue a new bearer token valid for ``settings.token_ttl`` seconds."""
         token = assumptions.new_token()
         self.tokens[token] = time.monotonic() + float(self.settings["token_ttl"])
+        if self.settings["token_uses"]:
+            self.token_uses_left[token] = int(self.settings["token_uses"])
         self.issued_tokens.append(token)
         self.secrets.add(token)
         return token
 
-    def token_is_valid(self, token: str) -> bool:
-        """Return whether ``token`` is known and not expired."""
+    def use_token(self, token: str) -> bool:
+        """Return whether ``token`` is known and not expired, counting this use of it.
+
+        With the ``token_uses`` setting, an issued token expires after that many calls: a
+        deterministic way to make a token expire in the middle of a module's run.
+        """
         expiry = self.tokens.get(token)
-        return expiry is not None and time.monotonic() < expiry
+        if expiry is None or time.monotonic() >= expiry:
+            return False
+        if token in self.token_uses_left:
+            if self.token_uses_left[token] <= 0:
+                return False
+            self.token_uses_left[token] -= 1
+        return True
 
     def expire_tokens(self, include_static: bool = False) -> int:
         """Make every issued token (and optionally the seeded static ones) expired; return how many."""

@@ -57,6 +57,15 @@ def test_a_token_expiring_mid_run_is_renewed(sandbox):
     assert len(sandbox.requests(method='POST', path='/api/gateway/token/')) == 2
 
 
+def test_a_token_expiring_in_the_middle_of_a_page_walk_is_renewed(sandbox):
+    seed_mailboxes(sandbox, 250)
+    sandbox.settings(token_uses=2)  # every issued token dies after two calls
+    assert len(netangels(sandbox).list_mailboxes(1003)) == 250
+    statuses = [r['status'] for r in sandbox.requests(path='/api/v2/mail/domains/1003/mailboxes/')]
+    assert statuses == [200, 200, 403, 200]
+    assert len(sandbox.requests(method='POST', path='/api/gateway/token/')) == 2
+
+
 def test_aliases_come_back_as_a_list(sandbox):
     assert netangels(sandbox).get_mailbox(5003)['aliases'] == ['helpdesk@example.com', 'tickets@example.net']
     sandbox.settings(aliases_shape='list')
