@@ -143,15 +143,13 @@ author:
 '''
 
 EXAMPLES = r'''
-# Set the credentials once for every Yandex 360 task of a play.
-- name: Routing rules of the organisation
-  hosts: localhost
-  gather_facts: false
+# Set the credentials once for every Yandex 360 task of a block (or of a whole play).
+- name: Routing-rule cookbook
   module_defaults:
     group/mailops.hosted_mail.yandex360:
       org_id: 424242
       oauth_token: "{{ yandex360_oauth_token }}"
-  tasks:
+  block:
     # Cookbook: block a sender. A terminal drop first, so nothing else runs on that mail.
     - name: Block a sender
       mailops.hosted_mail.yandex360_routing_rules:

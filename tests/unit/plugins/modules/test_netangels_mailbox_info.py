@@ -42,7 +42,8 @@ def test_every_mailbox_of_a_domain_by_name(http, run_module):
 def test_one_mailbox_by_full_address_in_check_mode(http, run_module):
     login(http)
     http.expect('GET', DOMAINS, body={'count': 1, 'entities': [{'id': 1001, 'name': 'example.com'}]})
-    http.expect('GET', MAILBOXES, body={'count': 2, 'entities': [entity(1, 'alice.b'), entity(2, 'alice')]}, query={'filter': 'alice', 'offset': 0, 'limit': 100})
+    http.expect('GET', MAILBOXES, body={'count': 2, 'entities': [entity(1, 'alice.b'), entity(2, 'alice')]},
+                query={'filter': 'alice', 'offset': 0, 'limit': 100})
     result = run_module(netangels_mailbox_info.main, dict(AUTH_ARGS, name='alice@example.com'), check_mode=True)
     assert [m['id'] for m in result['mailboxes']] == [2]
 
