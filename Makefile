@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help test sanity units integration lint docs changelog demo sandbox venv lock build offline-pip clean
+.PHONY: help test sanity units integration lint docs changelog demo bench sandbox venv lock build offline-pip clean
 
 help: ## show this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ changelog: ## antsibull-changelog lint
 
 demo: ## run demo/site.yml against a fresh API sandbox
 	hack/demo.sh
+
+bench: ## request counts and wall-time ratios of the hot paths against baselines (tests/benchmark)
+	hack/bench.sh
 
 sandbox: ## run the API sandbox in the foreground (SANDBOX_PORT=8080 to fix the port)
 	hack/sandbox.sh

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Run tests/benchmark/benchmark.py from the build copy: request counts and wall-time ratios of the
+# collection's hot paths against baselines in the same run (the sandbox runs in-process).
+# Extra arguments go to the benchmark (e.g. --mailboxes 5000 --latency 0.01).
+set -euo pipefail
+# shellcheck source=hack/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ensure_venv core-2.19
+"${HACK_DIR}/build-copy.sh" >/dev/null
+cd "$COLLECTION_DIR"
+PYTHONPATH="$BUILD_ROOT" "$(venv_dir core-2.19)/bin/python" tests/benchmark/benchmark.py "$@" </dev/null
