@@ -37,6 +37,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     settings.add_argument("--filter-mode", choices=FILTER_MODES, help="how the mailbox list applies 'filter'")
     settings.add_argument("--aliases-shape", choices=ALIASES_SHAPES, help="how 'aliases' is read back")
     settings.add_argument("--alias-conflict", choices=ALIAS_CONFLICT_MODES, help="add-alias of a present / delete-alias of an absent alias")
+    seeding = parser.add_argument_group("seed from flags (added to the seed file's content)")
+    seeding.add_argument("--empty", action="store_true", help="ignore the seed file: start with only what these flags add")
+    seeding.add_argument("--api-key", action="append", default=[], metavar="KEY", help="a NetAngels API key the gateway accepts")
+    seeding.add_argument("--static-token", action="append", default=[], metavar="TOKEN", help="a NetAngels token accepted without exchange")
+    seeding.add_argument("--domain", action="append", default=[], metavar="NAME[=ID]", help="a NetAngels mail domain")
+    seeding.add_argument("--org", action="append", type=int, default=[], metavar="ID", help="a Yandex 360 organisation (no rules)")
+    seeding.add_argument("--oauth-token", action="append", default=[], metavar="TOKEN",
+                         help="a Yandex 360 OAuth token allowed for every organisation of the seed")
     faults = parser.add_argument_group("faults (also PUT /_sandbox/faults)")
     faults.add_argument("--latency", type=float, metavar="SECONDS", help="delay every API answer")
     faults.add_argument("--fault", action="append", default=[], metavar="KIND[,key=value...]",
@@ -44,6 +52,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "e.g. --fault 429,next=2,retry_after=1 --fault drop,rate=0.1,method=PUT" % ", ".join(FAULT_KINDS))
     faults.add_argument("--fault-seed", type=int, default=0, metavar="N", help="random seed for 'rate' faults (default 0)")
     return parser.parse_args(argv)
+
+
+def seed_from(args: argparse.Namespace) -> dict:
+    """The seed file's content (nothing with ``--empty``) plus what the seeding flags add."""
+    seed = {} if args.empty else load_seed_file(args.seed)
+    netangels = seed.setdefault("netangels", {})
+    netangels.setdefault("api_keys", []).extend(args.api_key)
+    netangels.setdefault("static_tokens", []).extend(args.static_token)
+    for spec in args.domain:
+        name, dummy, number = spec.partition("=")
+        if not name or (number and not number.isdigit()):
+            raise ValueError("--domain takes NAME or NAME=ID, got %r" % spec)
+        netangels.setdefault("domains", []).append(dict({"name": name}, **({"id": int(number)} if number else {})))
+    yandex = seed.setdefault("yandex360", {})
+    yandex.setdefault("orgs", []).extend({"id": org, "rules": []} for org in args.org)
+    orgs = [org["id"] for org in yandex["orgs"]]
+    yandex.setdefault("oauth_tokens", []).extend({"token": token, "orgs": orgs} for token in args.oauth_token)
+    return seed
 
 
 def build_server(args: argparse.Namespace) -> SandboxServer:
@@ -54,7 +80,7 @@ def build_server(args: argparse.Namespace) -> SandboxServer:
     rules = [FaultRule.from_spec(spec) for spec in args.fault]
     if args.latency:
         rules.insert(0, FaultRule.from_dict({"kind": "latency", "seconds": args.latency}))
-    return SandboxServer(seed=load_seed_file(args.seed), host=check_loopback(args.host), port=args.port, settings=settings,
+    return SandboxServer(seed=seed_from(args), host=check_loopback(args.host), port=args.port, settings=settings,
                          faults=FaultPlan(rules, args.fault_seed).to_dict(), access_log=args.access_log)
 
 

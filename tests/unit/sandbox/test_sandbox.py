@@ -22,6 +22,7 @@ import pytest
 import requests
 
 from ansible_collections.mailops.hosted_mail.tests.sandbox import SandboxServer, assumptions
+from ansible_collections.mailops.hosted_mail.tests.sandbox import __main__ as sandbox_cli
 from ansible_collections.mailops.hosted_mail.tests.sandbox.pytest_plugin import sandbox, sandbox_server  # noqa: F401
 
 API_KEY = "sandbox-api-key-0123456789"
@@ -547,3 +548,23 @@ def test_cli_refuses_non_loopback():
     result = subprocess.run([sys.executable, "-m", "tests.sandbox", "--host", "0.0.0.0"], cwd=COLLECTION_ROOT, capture_output=True,
                             text=True, timeout=30, check=False)
     assert result.returncode == 2 and "loopback" in result.stderr and result.stdout == ""
+
+
+def test_cli_seeds_from_flags():
+    args = sandbox_cli.parse_args(["--empty", "--api-key", "flag-key-0123", "--domain", "flags.example", "--domain", "other.example=2001",
+                                   "--org", "77", "--oauth-token", "flag-oauth-0123"])
+    with sandbox_cli.build_server(args) as server:
+        token = requests.post(server.url + "/api/gateway/token/", data={"api_key": "flag-key-0123"}, timeout=10).json()["token"]
+        domains = requests.get(server.url + "/api/v2/mail/domains/", headers={"Authorization": "Bearer " + token}, timeout=10).json()
+        assert sorted(d["name"] for d in domains["entities"]) == ["flags.example", "other.example"]
+        assert 2001 in [d["id"] for d in domains["entities"]]
+        rules = requests.get(server.url + "/admin/v1/org/77/mail/routing/rules", headers={"Authorization": "OAuth flag-oauth-0123"}, timeout=10)
+        assert rules.status_code == 200 and rules.json() == {"rules": []}
+        assert requests.post(server.url + "/api/gateway/token/", data={"api_key": "sandbox-api-key-0123456789"}, timeout=10).status_code == 401
+
+
+def test_cli_flags_add_to_the_seed_file():
+    seed = sandbox_cli.seed_from(sandbox_cli.parse_args(["--api-key", "extra-key-0123"]))
+    assert seed["netangels"]["api_keys"] == ["sandbox-api-key-0123456789", "extra-key-0123"]
+    with pytest.raises(ValueError, match="NAME=ID"):
+        sandbox_cli.seed_from(sandbox_cli.parse_args(["--domain", "bad=x"]))
