@@ -30,28 +30,10 @@ options:
       - If not set, the environment variable E(YANDEX360_API_URL) is used.
     type: str
     default: https://api360.yandex.net
-  validate_certs:
-    description:
-      - Whether to check the API's TLS certificate. Only turn this off for a test endpoint.
-    type: bool
-    default: true
-  ca_path:
-    description:
-      - A CA bundle (PEM file) used to check the API's certificate instead of the system's.
-    type: path
-  timeout:
-    description:
-      - Seconds to wait for the connection and for each answer.
-      - Failed calls that are safe to repeat are retried up to 5 times with exponential backoff, honouring
-        C(Retry-After) on HTTP 429 and 503.
-    type: float
-    default: 30
 notes:
   - The OAuth token is never logged, returned or shown in error messages.
   - All modules of this vendor belong to the action group C(mailops.hosted_mail.yandex360), so the options above can be set
     once with C(module_defaults).
-requirements:
-  - requests
 '''
 
     ACTIONGROUP = r'''

@@ -23,6 +23,7 @@ description:
     playbooks) take turns, and every write is read back and confirmed; see the notes.
 extends_documentation_fragment:
   - mailops.hosted_mail.yandex360
+  - mailops.hosted_mail.connection
   - mailops.hosted_mail.yandex360.ACTIONGROUP
   - mailops.hosted_mail.attributes
 attributes:
