@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import namedtuple
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import AuthError, InvalidResponseError, NotFoundError, TransportError
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import AuthError, InvalidResponseError, NotFoundError, RequestError, TransportError
 
 DEFAULT_API_URL = 'https://api-ms.netangels.ru'
 DEFAULT_AUTH_URL = 'https://panel.netangels.ru/api/gateway/token/'
@@ -249,10 +249,25 @@ class NetAngelsClient(object):
         return True
 
     def add_alias(self, mailbox_id, alias):
-        return self._mailbox_put(mailbox_id, 'add-alias/', {'alias': alias})
+        return self._alias_put(mailbox_id, 'add-alias/', alias, True)
 
     def delete_alias(self, mailbox_id, alias):
-        return self._mailbox_put(mailbox_id, 'delete-alias/', {'alias': alias})
+        return self._alias_put(mailbox_id, 'delete-alias/', alias, False)
+
+    def _alias_put(self, mailbox_id, action, alias, present):
+        """Add or remove one forwarding address; a refusal is checked against a fresh read.
+
+        The transport repeats a PUT whose answer was lost; the repeat of an add (or delete) that
+        was in fact applied is refused as "already there" (or "not there"). If the mailbox now
+        reads as wanted, that refusal is the success it looks like; otherwise it is raised.
+        """
+        try:
+            return self._mailbox_put(mailbox_id, action, {'alias': alias})
+        except RequestError:
+            fresh = self.get_mailbox(mailbox_id)
+            if fresh is not None and (alias.lower() in [a.lower() for a in fresh['aliases']]) == present:
+                return fresh
+            raise
 
     def change_password(self, mailbox_id, password):
         self.transport.add_secret(password)

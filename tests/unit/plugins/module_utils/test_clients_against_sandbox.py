@@ -106,6 +106,15 @@ def test_a_lost_delete_answer_is_repeated_and_ends_deleted(sandbox):
     assert client.get_mailbox(5002) is None
 
 
+def test_a_lost_add_alias_answer_is_repeated_and_reconciled(sandbox):
+    client = netangels(sandbox)
+    client.get_mailbox(5002)
+    sandbox.set_faults([{'kind': 'lost_response', 'next': 1, 'method': 'PUT', 'path': '/api/v2/mail/mailboxes/5002/add-alias/'}])
+    assert client.add_alias(5002, 'sales.copy@example.net')['aliases'] == ['sales.copy@example.net']
+    puts = [(r['fault'], r['status']) for r in sandbox.requests(method='PUT')]
+    assert puts == [('lost_response', 201), (None, 400)]  # applied but unanswered; the repeat refused as "already there"
+
+
 def test_server_errors_on_a_create_are_not_repeated(sandbox, no_sleep):
     client = netangels(sandbox)
     client.get_mailbox(5001)

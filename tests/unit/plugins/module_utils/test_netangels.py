@@ -273,3 +273,26 @@ def test_parse_target_errors(args, message):
 def test_resolve_target_with_domain_id_makes_no_request(http):
     assert resolve_target(client(), 'alice', None, 1001).domain_id == 1001
     assert http.requests == []
+
+
+@pytest.mark.parametrize('call, path, aliases', [
+    ('add_alias', 'add-alias/', 'a@b.org, c@d.org'),
+    ('delete_alias', 'delete-alias/', 'c@d.org'),
+])
+def test_alias_refused_after_a_lost_answer_counts_when_the_mailbox_reads_as_wanted(http, call, path, aliases):
+    login(http)
+    http.expect('PUT', MAILBOX + path, status=400, body={'errors': {'alias': ['conflict']}})
+    http.expect('GET', MAILBOX, body=mailbox(aliases=aliases))
+    assert getattr(client(), call)(7, 'A@b.org')['id'] == 7
+
+
+@pytest.mark.parametrize('call, path, aliases', [
+    ('add_alias', 'add-alias/', 'c@d.org'),
+    ('delete_alias', 'delete-alias/', 'a@b.org'),
+])
+def test_alias_refusal_that_is_real_is_raised(http, call, path, aliases):
+    login(http)
+    http.expect('PUT', MAILBOX + path, status=400, body={'errors': {'alias': ['not an address']}})
+    http.expect('GET', MAILBOX, body=mailbox(aliases=aliases))
+    with pytest.raises(_http.RequestError, match='not an address'):
+        getattr(client(), call)(7, 'a@b.org')
