@@ -13,6 +13,7 @@
 #   FAIL_FAST=1            stop at the first failing stage
 #   REQUIRE_SHELLCHECK=1   fail the sanity stages when shellcheck is not installed (CI sets it)
 #   INTEGRATION_VERBOSITY  ansible-test integration verbosity flag (default -vvvv)
+#   INTEGRATION_TARGETS    space-separated targets to run instead of all (e.g. "netangels_mailbox")
 set -euo pipefail
 # shellcheck source=hack/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -67,7 +68,9 @@ stage_integration() {
     "$(venv_dir "$venv")/bin/python" "${HACK_DIR}/sandbox_vars.py" config --url "$SANDBOX_URL" \
         --seed tests/sandbox/seed.json --output tests/integration/integration_config.yml
 
-    with_venv "$venv" ansible-test integration --python "$python" --color no "${INTEGRATION_VERBOSITY:--vvvv}" \
+    local -a targets=()
+    read -r -a targets <<<"${INTEGRATION_TARGETS:-}"
+    with_venv "$venv" ansible-test integration --python "$python" --color no "${INTEGRATION_VERBOSITY:--vvvv}" "${targets[@]}" \
         2>&1 | tee "$logfile" || rc=$?
     log "==> ansible-test integration exited ${rc}; full output: ${logfile#"${REPO_ROOT}"/}"
 
