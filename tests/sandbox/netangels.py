@@ -26,23 +26,34 @@ MAILBOX_FIELDS = ("id", "name", "aliases", "comment", "created", "domain_id", "i
 
 # -- helpers ---------------------------------------------------------------------------------------
 
-def error(status: int, detail: str, errors: dict | None = None):
-    """Return a NetAngels error answer."""
-    return jsonify(assumptions.netangels_error(detail, errors)), status
+class NetAngelsError(Exception):
+    """Ends a NetAngels view with an error answer (``netangels_error`` body, ``status``)."""
+
+    def __init__(self, status: int, detail: str, errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.errors = errors
 
 
-def invalid(errors: dict[str, list[str]]):
-    """Return a 400 for validation errors ``{field: [message, ...]}``."""
+@gateway.errorhandler(NetAngelsError)
+@mail.errorhandler(NetAngelsError)
+def _error_answer(exc: NetAngelsError):
+    return jsonify(assumptions.netangels_error(exc.detail, exc.errors)), exc.status
+
+
+def invalid(errors: dict[str, list[str]]) -> NetAngelsError:
+    """Return the 400 for validation errors ``{field: [message, ...]}``, to raise."""
     detail = "; ".join("%s: %s" % (field, " ".join(messages)) for field, messages in errors.items())
-    return error(400, detail, errors)
+    return NetAngelsError(400, detail, errors)
 
 
-def json_body():
-    """Return ``(body, None)`` for a JSON object body, else ``(None, error answer)``."""
+def json_body() -> dict:
+    """Return the JSON object body; raise a 400 when there is none."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return None, error(400, "the request body must be a JSON object sent as application/json")
-    return body, None
+        raise NetAngelsError(400, "the request body must be a JSON object sent as application/json")
+    return body
 
 
 def mailbox_view(mailbox: dict) -> dict:
@@ -52,8 +63,8 @@ def mailbox_view(mailbox: dict) -> dict:
     return view
 
 
-def paging():
-    """Return ``((offset, limit), None)`` from the query string, or ``(None, error answer)``."""
+def paging() -> tuple[int, int]:
+    """Return ``(offset, limit)`` from the query string; raise a 400 when either is bad."""
     errors = {}
     values = {}
     bounds = (("offset", 0, 0, None), ("limit", assumptions.PAGE_LIMIT_DEFAULT, assumptions.PAGE_LIMIT_MIN, assumptions.PAGE_LIMIT_MAX))
@@ -68,8 +79,8 @@ def paging():
             errors[name] = ["%d is outside %d..%s" % (value, low, "" if high is None else high)]
         values[name] = value
     if errors:
-        return None, invalid(errors)
-    return (values["offset"], values["limit"]), None
+        raise invalid(errors)
+    return values["offset"], values["limit"]
 
 
 def page(entities: list, offset: int, limit: int):
@@ -77,21 +88,20 @@ def page(entities: list, offset: int, limit: int):
     return jsonify({"count": len(entities), "entities": entities[offset:offset + limit]})
 
 
-def find_mailbox(mailbox_id: int):
-    """Return ``(mailbox, None)`` or ``(None, 404 answer)``."""
+def find_domain(domain_id: int) -> dict:
+    """Return the domain; raise a 404 when there is none."""
+    domain = current_state().domains.get(domain_id)
+    if domain is None:
+        raise NetAngelsError(404, "domain %d not found" % domain_id)
+    return domain
+
+
+def find_mailbox(mailbox_id: int) -> dict:
+    """Return the mailbox; raise a 404 when there is none."""
     mailbox = current_state().mailboxes.get(mailbox_id)
     if mailbox is None:
-        return None, error(404, "mailbox %d not found" % mailbox_id)
-    return mailbox, None
-
-
-def check_comment(comment: object) -> str | None:
-    """Return why ``comment`` is refused, or None."""
-    if not isinstance(comment, str):
-        return "%r is not a string" % (comment,)
-    if len(comment) > assumptions.COMMENT_MAX_LENGTH:
-        return "longer than %d characters" % assumptions.COMMENT_MAX_LENGTH
-    return None
+        raise NetAngelsError(404, "mailbox %d not found" % mailbox_id)
+    return mailbox
 
 
 # -- authentication --------------------------------------------------------------------------------
@@ -102,10 +112,10 @@ def exchange_token():
     """Exchange ``api_key`` (form field) for a bearer token."""
     api_key = request.form.get("api_key", "")
     if not api_key:
-        return error(400, "api_key: this field is required", {"api_key": ["this field is required"]})
+        raise NetAngelsError(400, "api_key: this field is required", {"api_key": ["this field is required"]})
     state = current_state()
     if api_key not in state.api_keys:
-        return error(assumptions.BAD_API_KEY_STATUS, "invalid api key")
+        raise NetAngelsError(assumptions.BAD_API_KEY_STATUS, "invalid api key")
     return jsonify({"token": state.issue_token()})
 
 
@@ -116,11 +126,10 @@ def authenticate():
     scheme, dummy, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        return error(assumptions.MISSING_TOKEN_STATUS, "authentication credentials were not provided")
+        raise NetAngelsError(assumptions.MISSING_TOKEN_STATUS, "authentication credentials were not provided")
     state = current_state()
     if not state.use_token(token):
-        return error(state.settings["expired_token_status"], "the token is invalid or expired")
-    return None
+        raise NetAngelsError(state.settings["expired_token_status"], "the token is invalid or expired")
 
 
 # -- domains -----------------------------------------------------------------------------------------
@@ -129,9 +138,7 @@ def authenticate():
 @locked
 def list_domains():
     """List mail domains, paged."""
-    window, problem = paging()
-    if problem:
-        return problem
+    window = paging()
     state = current_state()
     return page([state.domain_view(state.domains[key]) for key in sorted(state.domains)], *window)
 
@@ -140,12 +147,9 @@ def list_domains():
 @locked
 def list_mailboxes(domain_id: int):
     """List the mailboxes of a domain, paged, optionally filtered."""
+    find_domain(domain_id)
+    window = paging()
     state = current_state()
-    if domain_id not in state.domains:
-        return error(404, "domain %d not found" % domain_id)
-    window, problem = paging()
-    if problem:
-        return problem
     mailboxes = state.domain_mailboxes(domain_id)
     needle = request.args.get("filter", "")
     mode = state.settings["filter_mode"]
@@ -160,29 +164,24 @@ def list_mailboxes(domain_id: int):
 @locked
 def batch_create(domain_id: int):
     """Create several mailboxes from an uploaded CSV file, all or nothing."""
+    find_domain(domain_id)
     state = current_state()
-    if domain_id not in state.domains:
-        return error(404, "domain %d not found" % domain_id)
     field = assumptions.BATCH_CSV_FIELD
     upload = request.files.get(field)
     if upload is None:
-        return invalid({field: ["a CSV file is required in the multipart/form-data field %r" % field]})
+        raise invalid({field: ["a CSV file is required in the multipart/form-data field %r" % field]})
     try:
         rows = assumptions.read_batch_csv(upload.read())
     except assumptions.BatchCsvError as exc:
-        return invalid({field: [str(exc)]})
+        raise invalid({field: [str(exc)]}) from None
     seen = set()
     for line, row in rows:
-        problem = None
-        for column, check in (("name", assumptions.check_mailbox_name), ("password", assumptions.check_password), ("comment", check_comment)):
+        for column, check in (("name", assumptions.check_mailbox_name), ("password", assumptions.check_password), ("comment", assumptions.check_comment)):
             reason = check(row[column])
             if reason:
-                problem = "%s: %s" % (column, reason)
-                break
-        if problem is None and (row["name"] in seen or state.find_mailbox(domain_id, row["name"])):
-            problem = "name: mailbox %r already exists" % row["name"]
-        if problem:
-            return invalid({field: ["line %d: %s" % (line, problem)]})
+                raise invalid({field: ["line %d: %s: %s" % (line, column, reason)]})
+        if row["name"] in seen or state.find_mailbox(domain_id, row["name"]):
+            raise invalid({field: ["line %d: name: mailbox %r already exists" % (line, row["name"])]})
         seen.add(row["name"])
     created = [state.add_mailbox(domain_id, row["name"], row["password"], comment=row["comment"]) for dummy, row in rows]
     return jsonify({"count": len(created), "entities": [mailbox_view(mailbox) for mailbox in created]})
@@ -194,9 +193,7 @@ def batch_create(domain_id: int):
 @locked
 def create_mailbox():
     """Create one mailbox: ``{domain_id, name, password, comment?}``."""
-    body, problem = json_body()
-    if problem:
-        return problem
+    body = json_body()
     state = current_state()
     errors: dict[str, list[str]] = {}
     domain_id = body.get("domain_id")
@@ -204,17 +201,17 @@ def create_mailbox():
         errors["domain_id"] = ["this field is required and must be an integer, got %r" % (domain_id,)]
     elif domain_id not in state.domains:
         errors["domain_id"] = ["domain %d does not exist" % domain_id]
-    for field, check in (("name", assumptions.check_mailbox_name), ("password", assumptions.check_password)):
-        reason = check(body.get(field))
+    comment = body.get("comment", "")
+    for field, check, value in (("name", assumptions.check_mailbox_name, body.get("name")),
+                                ("password", assumptions.check_password, body.get("password")),
+                                ("comment", assumptions.check_comment, comment)):
+        reason = check(value)
         if reason:
             errors[field] = [reason]
-    comment = body.get("comment", "")
-    if check_comment(comment):
-        errors["comment"] = [check_comment(comment)]
     if not errors and state.find_mailbox(domain_id, body["name"]):
         errors["name"] = ["mailbox %r already exists in %s" % (body["name"], state.domains[domain_id]["name"])]
     if errors:
-        return invalid(errors)
+        raise invalid(errors)
     mailbox = state.add_mailbox(domain_id, body["name"], body["password"], comment=comment)
     return jsonify(mailbox_view(mailbox)), 201
 
@@ -223,24 +220,19 @@ def create_mailbox():
 @locked
 def read_mailbox(mailbox_id: int):
     """Read one mailbox."""
-    mailbox, problem = find_mailbox(mailbox_id)
-    return problem or jsonify(mailbox_view(mailbox))
+    return jsonify(mailbox_view(find_mailbox(mailbox_id)))
 
 
 @mail.put("/mailboxes/<int:mailbox_id>/")
 @locked
 def update_mailbox(mailbox_id: int):
     """Update any of ``comment``, ``quota``, ``is_local``, ``aliases`` (which replaces the list)."""
-    mailbox, problem = find_mailbox(mailbox_id)
-    if problem:
-        return problem
-    body, problem = json_body()
-    if problem:
-        return problem
+    mailbox = find_mailbox(mailbox_id)
+    body = json_body()
     errors: dict[str, list[str]] = {}
     changes: dict = {}
     if "comment" in body:
-        reason = check_comment(body["comment"])
+        reason = assumptions.check_comment(body["comment"])
         if reason:
             errors["comment"] = [reason]
         changes["comment"] = body["comment"]
@@ -259,7 +251,7 @@ def update_mailbox(mailbox_id: int):
             errors["aliases"] = [reason]
         changes["aliases"] = aliases
     if errors:
-        return invalid(errors)
+        raise invalid(errors)
     if any(mailbox[key] != value for key, value in changes.items()):
         mailbox.update(changes)
         current_state().touch(mailbox)
@@ -270,10 +262,7 @@ def update_mailbox(mailbox_id: int):
 @locked
 def delete_mailbox(mailbox_id: int):
     """Delete a mailbox."""
-    mailbox, problem = find_mailbox(mailbox_id)
-    if problem:
-        return problem
-    del current_state().mailboxes[mailbox["id"]]
+    del current_state().mailboxes[find_mailbox(mailbox_id)["id"]]
     return jsonify(assumptions.EMPTY_ACTION_BODY)
 
 
@@ -292,17 +281,13 @@ def delete_alias(mailbox_id: int):
 
 
 def _change_alias(mailbox_id: int, add: bool):
-    mailbox, problem = find_mailbox(mailbox_id)
-    if problem:
-        return problem
-    body, problem = json_body()
-    if problem:
-        return problem
+    mailbox = find_mailbox(mailbox_id)
+    body = json_body()
     if "alias" not in body:
-        return invalid({"alias": ["this field is required"]})
+        raise invalid({"alias": ["this field is required"]})
     alias, reason = assumptions.normalise_alias(body["alias"])
     if reason:
-        return invalid({"alias": [reason]})
+        raise invalid({"alias": [reason]})
     present = alias in mailbox["aliases"]
     if add != present:
         if add:
@@ -312,7 +297,7 @@ def _change_alias(mailbox_id: int, add: bool):
         current_state().touch(mailbox)
     elif current_state().settings["alias_conflict"] == "error":
         reason = "%r is already an alias of this mailbox" if add else "%r is not an alias of this mailbox"
-        return invalid({"alias": [reason % alias]})
+        raise invalid({"alias": [reason % alias]})
     return jsonify(mailbox_view(mailbox)), 201
 
 
@@ -320,15 +305,11 @@ def _change_alias(mailbox_id: int, add: bool):
 @locked
 def change_password(mailbox_id: int):
     """Set a new password: ``{"password": "..."}``."""
-    mailbox, problem = find_mailbox(mailbox_id)
-    if problem:
-        return problem
-    body, problem = json_body()
-    if problem:
-        return problem
+    mailbox = find_mailbox(mailbox_id)
+    body = json_body()
     reason = assumptions.check_password(body.get("password"))
     if reason:
-        return invalid({"password": [reason]})
+        raise invalid({"password": [reason]})
     current_state().set_password(mailbox, body["password"])
     return jsonify(mailbox_view(mailbox)), 201
 
@@ -337,9 +318,7 @@ def change_password(mailbox_id: int):
 @locked
 def disable_mailbox(mailbox_id: int):
     """Disable a mailbox (there is no way back through the API)."""
-    mailbox, problem = find_mailbox(mailbox_id)
-    if problem:
-        return problem
+    mailbox = find_mailbox(mailbox_id)
     if mailbox["state"] != assumptions.MAILBOX_STATE_DISABLED:
         mailbox["state"] = assumptions.MAILBOX_STATE_DISABLED
         current_state().touch(mailbox)
@@ -350,11 +329,9 @@ def disable_mailbox(mailbox_id: int):
 @locked
 def cleanup_mailbox(mailbox_id: int):
     """Delete every message of a mailbox (``used`` becomes 0), unless cleanup is forbidden for it."""
-    mailbox, problem = find_mailbox(mailbox_id)
-    if problem:
-        return problem
+    mailbox = find_mailbox(mailbox_id)
     if mailbox["cleanup_forbidden"]:
-        return error(400, assumptions.CLEANUP_FORBIDDEN_MESSAGE)
+        raise NetAngelsError(400, assumptions.CLEANUP_FORBIDDEN_MESSAGE)
     mailbox["used"] = 0
     current_state().touch(mailbox)
     return jsonify(assumptions.EMPTY_ACTION_BODY)

@@ -25,40 +25,47 @@ RULES_PATH = "/<org_id>/mail/routing/rules"
 """Path of the rule list, below the blueprint prefix."""
 
 
-def error(status: int, message: str):
-    """Return a Yandex 360 error answer."""
-    return jsonify(assumptions.yandex_error(status, message)), status
+class YandexError(Exception):
+    """Ends a Yandex 360 view with an error answer (``yandex_error`` body, ``status``)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
 
 
-def authorize(raw_org_id: str, write: bool):
-    """Check the OAuth token against the organisation; return ``(org_id, None)`` or ``(None, error answer)``.
+@blueprint.errorhandler(YandexError)
+def _error_answer(exc: YandexError):
+    return jsonify(assumptions.yandex_error(exc.status, exc.message)), exc.status
 
-    The order of the checks is ``assumptions.YANDEX_AUTH_ORDER``.
+
+def authorize(raw_org_id: str, write: bool) -> int:
+    """Check the OAuth token against the organisation; return the org id or raise 401, 400, 404 or 403.
+
+    The order of the checks is an assumption (see ``assumptions``): token, then organisation, then rights.
     """
     state = current_state()
     scheme, dummy, token = request.headers.get("Authorization", "").partition(" ")
     grant = state.oauth_tokens.get(token.strip()) if scheme == assumptions.YANDEX_AUTH_SCHEME else None
     if grant is None:
-        return None, error(401, "missing or invalid OAuth token (expected 'Authorization: %s <token>')" % assumptions.YANDEX_AUTH_SCHEME)
+        raise YandexError(401, "missing or invalid OAuth token (expected 'Authorization: %s <token>')" % assumptions.YANDEX_AUTH_SCHEME)
     if not raw_org_id.isdigit():
-        return None, error(assumptions.YANDEX_BAD_ORG_ID_STATUS, "orgId %r is not an integer" % raw_org_id)
+        raise YandexError(assumptions.YANDEX_BAD_ORG_ID_STATUS, "orgId %r is not an integer" % raw_org_id)
     org_id = int(raw_org_id)
     if org_id not in state.orgs:
-        return None, error(404, "organization %d not found" % org_id)
+        raise YandexError(404, "organization %d not found" % org_id)
     if org_id not in grant["orgs"]:
-        return None, error(403, "the token has no access to organization %d" % org_id)
+        raise YandexError(403, "the token has no access to organization %d" % org_id)
     if write and grant["read_only"]:
-        return None, error(403, "the token may not change the routing rules of organization %d" % org_id)
-    return org_id, None
+        raise YandexError(403, "the token may not change the routing rules of organization %d" % org_id)
+    return org_id
 
 
 @blueprint.get(RULES_PATH)
 @locked
 def get_rules(org_id: str):
     """Read the rule list."""
-    org_id, problem = authorize(org_id, write=False)
-    if problem:
-        return problem
+    org_id = authorize(org_id, write=False)
     return jsonify({"rules": copy.deepcopy(current_state().orgs[org_id]["rules"])})
 
 
@@ -66,13 +73,10 @@ def get_rules(org_id: str):
 @locked
 def put_rules(org_id: str):
     """Replace the whole rule list; answer ``{}``."""
-    org_id, problem = authorize(org_id, write=True)
-    if problem:
-        return problem
-    body = request.get_json(silent=True)
+    org_id = authorize(org_id, write=True)
     try:
-        rules = validate_rules_body(body)
+        rules = validate_rules_body(request.get_json(silent=True))
     except RuleError as exc:
-        return error(400, str(exc))
+        raise YandexError(400, str(exc)) from None
     current_state().orgs[org_id]["rules"] = [assumptions.yandex_readback_rule(rule) for rule in rules]
     return jsonify({})
