@@ -1,61 +1,79 @@
-# mailops.hosted_mail: developer and CI entry points. The logic lives in hack/*.
+# mailops.hosted_mail: developer and CI entry points, thin calls of the nox sessions in
+# noxfile.py (hack/README.md explains them).
 # Needs: bash, git, make, Python 3.11 and 3.12 (pyenv or on PATH), a Python package index
-# (or a mirror of one). Nothing else is installed by hand; venvs go to .venv/.
+# (or a mirror of one). Nothing else is installed by hand: nox comes from the package index into
+# .venv/nox, the sessions' venvs go to .nox/.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help test sanity units integration lint docs changelog demo bench sandbox venv lock build offline-pip clean
+NOX_VENV := .venv/nox
+NOX := $(NOX_VENV)/bin/nox
+# A copy of the lock the bootstrap venv was installed from: a changed lock rebuilds it.
+NOX_STAMP := $(NOX_VENV)/installed-from-nox.lock
+# `make test SESSIONS="units-2.19 ansible-lint"` runs only those sessions (`make list` names them).
+SESSIONS ?=
+# `make lock LOCK_ARGS=--upgrade` moves every pin to the newest version the .in files allow;
+# without it, `make lock` keeps the current pins where they still fit.
+LOCK_ARGS ?=
+
+.PHONY: help test list sanity units integration lint docs changelog extra-checks demo bench sandbox bootstrap lock offline-pip clean
 
 help: ## show this list
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-test: ## every stage: sanity, units, integration (ansible-core 2.19 and 2.21), lint, docs, changelog
-	hack/test.sh all
+$(NOX_STAMP): hack/requirements/nox.lock
+	rm -rf $(NOX_VENV)
+	"$$(hack/find-python.sh 3.11)" -m venv $(NOX_VENV)
+	$(NOX_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r hack/requirements/nox.lock
+	cp hack/requirements/nox.lock $@
 
-sanity: ## ansible-test sanity on ansible-core 2.19 (Python 3.11) and 2.21 (Python 3.12)
-	hack/test.sh sanity
+bootstrap: $(NOX_STAMP) ## install nox, antsibull-nox and uv into .venv/nox (the other targets do it when needed)
 
-units: ## ansible-test units --venv on both ansible-core versions
-	hack/test.sh units
+test: $(NOX_STAMP) ## every stage (sanity, units, integration on ansible-core 2.19 and 2.21, lint, docs, changelog, extra checks) and a table of their times
+	$(NOX) $(if $(SESSIONS),--sessions $(SESSIONS))
 
-integration: ## ansible-test integration against the API sandbox, then the secrets check
-	hack/test.sh integration
+list: $(NOX_STAMP) ## every nox session with its description
+	$(NOX) --list
 
-lint: ## ansible-lint --profile production
-	hack/test.sh lint
+sanity: $(NOX_STAMP) ## ansible-test sanity on ansible-core 2.19 (Python 3.11) and 2.21 (Python 3.12)
+	$(NOX) --sessions sanity-2.19 sanity-2.21
 
-docs: ## antsibull-docs lint-collection-docs --plugin-docs
-	hack/test.sh docs
+units: $(NOX_STAMP) ## ansible-test units --venv on both ansible-core versions
+	$(NOX) --sessions units-2.19 units-2.21
 
-changelog: ## antsibull-changelog lint
-	hack/test.sh changelog
+integration: $(NOX_STAMP) ## ansible-test integration against the API sandbox, then the secrets check (TARGETS="a b" picks targets)
+	$(NOX) --sessions integration-2.19 integration-2.21 $(if $(TARGETS),-- $(TARGETS))
 
-demo: ## run demo/site.yml against a fresh API sandbox
-	hack/demo.sh
+lint: $(NOX_STAMP) ## ansible-lint --profile production
+	$(NOX) --sessions ansible-lint
 
-bench: ## request counts and wall-time ratios of the hot paths against baselines (tests/benchmark)
-	hack/bench.sh
+docs: $(NOX_STAMP) ## ansible-doc parse check, then antsibull-docs lint-collection-docs --plugin-docs
+	$(NOX) --sessions ansible-doc docs-check
 
-sandbox: ## run the API sandbox in the foreground (SANDBOX_PORT=8080 to fix the port)
-	hack/sandbox.sh
+changelog: $(NOX_STAMP) ## antsibull-changelog lint
+	$(NOX) --sessions changelog
 
-venv: ## create or refresh the tooling venvs in .venv/
-	hack/venv.sh core-2.19
-	hack/venv.sh core-2.21
+extra-checks: $(NOX_STAMP) ## antsibull-nox's extra checks (action groups, unwanted files, characters to avoid)
+	$(NOX) --sessions extra-checks
 
-lock: ## re-resolve hack/requirements/*.in into the *.lock pins
-	hack/venv.sh --lock core-2.19
-	hack/venv.sh --lock core-2.21
+demo: $(NOX_STAMP) ## run demo/site.yml against a fresh API sandbox
+	$(NOX) --sessions demo
 
-build: ## copy the collection to build/ansible_collections/mailops/hosted_mail
-	hack/build-copy.sh
+bench: $(NOX_STAMP) ## request counts and wall-time ratios of the hot paths against baselines (tests/benchmark)
+	$(NOX) --sessions bench
 
-offline-pip: ## cache pip for ansible-test's venvs in ~/.ansible/test/cache (air-gapped machines)
-	hack/venv.sh core-2.19 >/dev/null
-	hack/venv.sh core-2.21 >/dev/null
-	.venv/core-2.19/bin/python hack/offline_get_pip.py
-	.venv/core-2.21/bin/python hack/offline_get_pip.py
+sandbox: $(NOX_STAMP) ## run the API sandbox in the foreground (SANDBOX_PORT=8080 to fix the port)
+	$(NOX) --sessions sandbox -- --port $(or $(SANDBOX_PORT),0)
 
-clean: ## remove build/ and .venv/ (not ~/.ansible/test)
-	rm -rf build .venv
+offline-pip: $(NOX_STAMP) ## cache pip for ansible-test's venvs in ~/.ansible/test/cache (air-gapped machines)
+	$(NOX) --sessions offline-pip-2.19 offline-pip-2.21
+
+lock: $(NOX_STAMP) ## re-resolve hack/requirements/*.in into the *.lock pins (uv pip compile)
+	cd hack/requirements && ../../$(NOX_VENV)/bin/uv pip compile --quiet $(LOCK_ARGS) --generate-hashes \
+		--python-version 3.11 --custom-compile-command "make lock" nox.in -o nox.lock
+	cd hack/requirements && ../../$(NOX_VENV)/bin/uv pip compile --quiet $(LOCK_ARGS) --universal \
+		--python-version 3.11 --custom-compile-command "make lock" sessions.in -o sessions.lock
+
+clean: ## remove build/, .nox/ and .venv/ (not ~/.ansible/test)
+	rm -rf build .nox .venv

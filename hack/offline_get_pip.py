@@ -28,7 +28,7 @@ get-pip's ``--no-setuptools`` / ``--no-wheel``); it does not install setuptools 
 
 Usage::
 
-    .venv/core-2.19/bin/python hack/offline_get_pip.py            # pip version from ansible-test
+    .nox/offline-pip-2-19/bin/python hack/offline_get_pip.py      # pip version from that ansible-test
     python hack/offline_get_pip.py --pip-version 25.2 --pip-version 24.2
 """
 

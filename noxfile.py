@@ -1,0 +1,234 @@
+# Copyright: mailops.hosted_mail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The collection's test stages as nox sessions, on antsibull-nox.
+
+``make test`` runs the sessions in STAGES, in that order; ``nox --list`` describes every session.
+antsibull-nox declares ansible-lint, docs-check and extra-checks (configured in
+antsibull-nox.toml) and the ansible-test sanity and units sessions. This file adds what it
+has no session for: integration against the API sandbox (start, stop, secrets check),
+ansible-doc's parse check, the changelog lint, the offline pip bootstrap for ansible-test, and
+the demo, benchmark and sandbox entry points. hack/README.md explains the design.
+
+To add a stage: define its session below (with a docstring: it is the description) and add its
+name to STAGES. A new integration target needs nothing here: ansible-test finds it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import antsibull_nox
+import nox
+from antsibull_nox.sessions import prepare_collections
+
+ROOT = Path(__file__).resolve().parent
+HACK = ROOT / "hack"
+BUILD = ROOT / "build"
+
+# What `make test` runs, in this order. Every stage runs even when an earlier one failed.
+STAGES = [
+    "sanity-2.19",
+    "sanity-2.21",
+    "units-2.19",
+    "units-2.21",
+    "integration-2.19",
+    "integration-2.21",
+    "ansible-lint",
+    "ansible-doc",
+    "docs-check",
+    "changelog",
+    "extra-checks",
+]
+
+# The oldest and the newest supported ansible-core, each with the Python it is tested on.
+CORE_PYTHON = {"2.19": "3.11", "2.21": "3.12"}
+
+nox.options.sessions = STAGES
+nox.options.default_venv_backend = "uv"
+nox.options.reuse_venv = "yes"  # a warm run reinstalls nothing; a changed pin is applied in place
+nox.options.error_on_missing_interpreters = True
+
+# Every install in every session is held to the versions in sessions.lock (`make lock`).
+os.environ.setdefault("UV_CONSTRAINT", str(HACK / "requirements" / "sessions.lock"))
+# uv does not read pip's configuration: a package-index mirror given to pip is given to uv too.
+if os.environ.get("PIP_INDEX_URL"):
+    os.environ.setdefault("UV_DEFAULT_INDEX", os.environ["PIP_INDEX_URL"])
+
+antsibull_nox.load_antsibull_nox_toml()
+
+
+@functools.cache
+def interpreter(version: str) -> str:
+    """The path of a real Python X.Y (hack/find-python.sh), or X.Y for nox to report as missing."""
+    found = subprocess.run([str(HACK / "find-python.sh"), version], capture_output=True, text=True, check=False)
+    return found.stdout.strip() or version
+
+
+def ansible_core(core: str) -> str:
+    """The requirement for one ansible-core minor version (sessions.lock pins the patch)."""
+    major, minor = core.split(".")
+    return "ansible-core>=%s,<%s.%d" % (core, major, int(minor) + 1)
+
+
+def collection_tree(session: nox.Session):
+    """Copy the collection to a temporary .../ansible_collections/mailops/hosted_mail (antsibull-nox)."""
+    return prepare_collections(session, install_in_site_packages=False, install_out_of_tree=True)
+
+
+def need_shellcheck() -> None:
+    """ansible-test skips its shellcheck test without the program; CI (REQUIRE_SHELLCHECK=1) must not."""
+    if shutil.which("shellcheck"):
+        return
+    if os.environ.get("REQUIRE_SHELLCHECK") == "1":
+        raise nox.command.CommandFailed("shellcheck is not installed and REQUIRE_SHELLCHECK=1 (apt-get install shellcheck)")
+    print("NOTE: shellcheck is not installed, so ansible-test skips its 'shellcheck' sanity test"
+          " (apt-get install shellcheck to run it; CI does).", flush=True)
+
+
+# --- ansible-test: sanity and units (antsibull-nox), integration (below) --------------------------
+
+def offline_pip_session(core: str) -> None:
+    """offline-pip-X.Y: hack/offline_get_pip.py for that ansible-test (see hack/README.md)."""
+
+    def offline_pip(session: nox.Session) -> None:
+        session.install(ansible_core(core), "pip")  # pip downloads the wheel, from pip's configured index
+        session.run("python", str(HACK / "offline_get_pip.py"))
+
+    offline_pip.__doc__ = ("Cache the pip that ansible-core %s's ansible-test installs into its venvs, from the"
+                           " package index (no access to ci-files.testing.ansible.com needed)" % core)
+    nox.session(name="offline-pip-%s" % core, python=interpreter(CORE_PYTHON[core]), default=False)(offline_pip)
+
+
+def drop_delegation_venv() -> None:
+    """Remove the venv `ansible-test --venv` leaves in tests/output/.tmp (cwd: the collection copy).
+
+    antsibull-nox copies tests/output back into the checkout after a passing run, and its copy
+    fails on that venv (Errno 2 on a .dist-info/licenses folder); the venv is of no use there.
+    """
+    shutil.rmtree(Path("tests", "output", ".tmp"), ignore_errors=True)
+
+
+def ansible_test_session(command: str, core: str, description: str, callback_before=None) -> None:
+    """COMMAND-X.Y: `ansible-test COMMAND --venv --python P` with ansible-core X.Y from the package index."""
+    name = "%s-%s" % (command, core)
+    python = CORE_PYTHON[core]
+    antsibull_nox.add_ansible_test_session(
+        name=name,
+        description=description,
+        ansible_test_params=[command, "--venv", "--python", python, "--color", "no"],
+        default=False,
+        ansible_core_version=core,
+        ansible_core_source="pypi",
+        callback_before=callback_before,
+        callback_after=drop_delegation_venv,
+    )
+    # antsibull-nox lets nox pick any Python this ansible-core supports; each stage uses the one
+    # in CORE_PYTHON, and needs the offline pip bootstrap first.
+    session = nox.registry.get()[name]
+    session.python = interpreter(python)
+    session.requires = ["offline-pip-%s" % core]
+
+
+for _core in CORE_PYTHON:
+    offline_pip_session(_core)
+    ansible_test_session("sanity", _core, "ansible-test sanity, ansible-core %s (Python %s)" % (_core, CORE_PYTHON[_core]),
+                         callback_before=need_shellcheck)
+    ansible_test_session("units", _core, "ansible-test units, ansible-core %s (Python %s)" % (_core, CORE_PYTHON[_core]))
+
+
+@contextlib.contextmanager
+def tee(path: Path):
+    """A pipe to pass as a command's output: what it writes is shown and saved to ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with subprocess.Popen(["tee", str(path)], stdin=subprocess.PIPE) as process:
+        try:
+            yield process.stdin
+        finally:
+            process.stdin.close()
+
+
+def integration_session(core: str) -> None:
+    """integration-X.Y: ansible-test integration against the API sandbox, then the secrets check."""
+    python = CORE_PYTHON[core]
+
+    def integration(session: nox.Session) -> None:
+        session.install(ansible_core(core), "flask", "requests")
+        tree = collection_tree(session)
+        log = BUILD / ("integration-%s.log" % core)
+        issued = BUILD / ("issued-tokens-%s.json" % core)
+        issued.unlink(missing_ok=True)
+        verbosity = os.environ.get("INTEGRATION_VERBOSITY", "-vvvv")
+        with session.chdir(tree.current_path):
+            try:
+                with tee(log) as output:
+                    session.run(
+                        "python", str(HACK / "with_sandbox.py"),
+                        "--config", "tests/integration/integration_config.yml", "--issued", str(issued), "--",
+                        "ansible-test", "integration", "--venv", "--requirements", "--python", python, "--color", "no",
+                        verbosity, *session.posargs,
+                        stdout=output,
+                    )
+            finally:
+                session.log("full output: %s" % log.relative_to(ROOT))
+                found = ["--issued", str(issued)] if issued.exists() else []
+                session.run("python", str(HACK / "check_secrets.py"), "--seed", "tests/sandbox/seed.json", *found,
+                            "--secrets-file", "tests/integration/secrets.txt", str(log))
+
+    integration.__doc__ = ("ansible-test integration against the API sandbox, then the secrets check, ansible-core %s"
+                           " (Python %s); posargs pick targets" % (core, python))
+    nox.session(name="integration-%s" % core, python=interpreter(python), default=False,
+                requires=["offline-pip-%s" % core])(integration)
+
+
+for _core in CORE_PYTHON:
+    integration_session(_core)
+
+
+# --- documentation and changelog ------------------------------------------------------------------
+
+@nox.session(name="ansible-doc", default=False)
+def ansible_doc(session: nox.Session) -> None:
+    """ansible-doc --metadata-dump: every plugin's documentation parses (docs-check passes over those that do not)"""
+    session.install("ansible-core")
+    tree = collection_tree(session)
+    session.run("ansible-doc", "--metadata-dump", "mailops.hosted_mail", silent=True,
+                env={"ANSIBLE_COLLECTIONS_PATH": str(tree.current_place)})
+
+
+@nox.session(default=False)
+def changelog(session: nox.Session) -> None:
+    """antsibull-changelog lint: the changelog fragments and changelogs/changelog.yaml are valid"""
+    session.install("antsibull-changelog")
+    session.run("antsibull-changelog", "lint")
+
+
+# --- entry points that are not stages: make demo, make bench, make sandbox ------------------------
+
+@nox.session(python=interpreter("3.11"), default=False)
+def demo(session: nox.Session) -> None:
+    """Run demo/site.yml against a fresh API sandbox (make demo); posargs go to ansible-playbook"""
+    session.install(ansible_core("2.19"), "flask", "requests")
+    tree = collection_tree(session)
+    session.run("python", str(HACK / "with_sandbox.py"), "--env", "--", "ansible-playbook", "demo/site.yml", *session.posargs,
+                env={"ANSIBLE_COLLECTIONS_PATH": str(tree.current_place)})
+
+
+@nox.session(python=interpreter("3.11"), default=False)
+def bench(session: nox.Session) -> None:
+    """Request counts and wall-time ratios of the hot paths against baselines (make bench); posargs go to the benchmark"""
+    session.install(ansible_core("2.19"), "flask", "requests")
+    tree = collection_tree(session)
+    with session.chdir(tree.current_path):
+        session.run("python", "tests/benchmark/benchmark.py", *session.posargs, env={"PYTHONPATH": str(tree.current_place)})
+
+
+@nox.session(python=interpreter("3.11"), default=False)
+def sandbox(session: nox.Session) -> None:
+    """Run the API sandbox in the foreground until Ctrl-C (make sandbox); posargs go to python -m tests.sandbox"""
+    session.install("flask")
+    session.run("python", "-m", "tests.sandbox", *session.posargs)
