@@ -31,7 +31,9 @@ $(NOX_STAMP): hack/requirements/nox.lock
 bootstrap: $(NOX_STAMP) ## install nox, antsibull-nox and uv into .venv/nox (the other targets do it when needed)
 
 test: $(NOX_STAMP) ## every stage (sanity, units, integration on ansible-core 2.19 and 2.21, lint, docs, changelog, extra checks) and a table of their times
-	$(NOX) $(if $(SESSIONS),--sessions $(SESSIONS))
+	@mkdir -p build && rm -f build/nox-report.json
+	@rc=0; $(NOX) --report build/nox-report.json $(if $(SESSIONS),--sessions $(SESSIONS)) </dev/null || rc=$$?; \
+		$(NOX_VENV)/bin/python hack/stage_table.py build/nox-report.json || rc=1; exit $$rc
 
 list: $(NOX_STAMP) ## every nox session with its description
 	$(NOX) --list

@@ -170,7 +170,7 @@ def integration_session(core: str) -> None:
                         "python", str(HACK / "with_sandbox.py"),
                         "--config", "tests/integration/integration_config.yml", "--issued", str(issued), "--",
                         "ansible-test", "integration", "--venv", "--requirements", "--python", python, "--color", "no",
-                        verbosity, *session.posargs,
+                        verbosity, *(session.posargs or os.environ.get("INTEGRATION_TARGETS", "").split()),
                         stdout=output,
                     )
             finally:
@@ -180,7 +180,7 @@ def integration_session(core: str) -> None:
                             "--secrets-file", "tests/integration/secrets.txt", str(log))
 
     integration.__doc__ = ("ansible-test integration against the API sandbox, then the secrets check, ansible-core %s"
-                           " (Python %s); posargs pick targets" % (core, python))
+                           " (Python %s); posargs or INTEGRATION_TARGETS pick targets" % (core, python))
     nox.session(name="integration-%s" % core, python=interpreter(python), default=False,
                 requires=["offline-pip-%s" % core])(integration)
 
