@@ -501,7 +501,7 @@ def same_rules(left, right):
     return [rule_key(rule) for rule in left] == [rule_key(rule) for rule in right]
 
 
-def plan(current, wanted, state='present', exclusive=True, position='last'):
+def plan(current, wanted, state='present', exclusive=False, position='last'):
     """Compute the full rule list to PUT, as a new list of normalised rules.
 
     ``current`` is the list read from the API and ``wanted`` the user's rules,

@@ -17,6 +17,8 @@ description:
   - A rule is the same rule whatever shape it is written in (the module's or the API's), whatever the order of the keys
     in its condition, and whether or not the defaults (O(rules[].direction=inbound), O(rules[].terminal=false)) are
     written out. A second identical run reads the list once and writes nothing.
+  - By default (O(exclusive=false)) the module adds and removes only the listed rules and keeps every other rule of the
+    organisation. Owning the whole list must be asked for with O(exclusive=true).
   - 'Every rule is checked against the Yandex 360 condition grammar before anything is sent; an error names the rule
     and the place in it, for example C(rules[2].condition.subject: unknown operator "$contain").'
   - Tasks that change the same organisation's rules at the same time on one machine (forks, C(async) loops, parallel
@@ -42,7 +44,8 @@ options:
       - Each rule may be written in the module's shape (O(rules[].direction), O(rules[].actions[].email)) or in the
         API's own shape (O(rules[].scope), O(rules[].actions[].data)), so the RV(mailops.hosted_mail.yandex360_routing_rules_info#module:rules)
         of M(mailops.hosted_mail.yandex360_routing_rules_info) can be fed back unchanged.
-      - With O(state=present) and O(exclusive=true), V([]) removes every rule of the organisation.
+      - With O(state=present) and O(exclusive=true), V([]) removes every rule of the organisation; with the default
+        O(exclusive=false) it changes nothing.
     type: list
     elements: dict
     required: true
@@ -102,13 +105,14 @@ options:
     default: present
   exclusive:
     description:
+      - With V(false) (the default), each listed rule that is missing is inserted at O(position), and every other rule is
+        kept where it is. A listed rule that already exists somewhere is left where it is (it is not moved).
       - With O(state=present) and V(true), the organisation's list becomes exactly O(rules), in that order; every other
-        rule is removed.
-      - With V(false), each listed rule that is missing is inserted at O(position), and every other rule is kept where it
-        is. A listed rule that already exists somewhere is left where it is (it is not moved).
+        rule is removed. Ask for it only when this task owns the organisation's whole rule list.
       - Ignored with O(state=absent).
+      - The default was V(true) before version 0.2.0.
     type: bool
-    default: true
+    default: false
   position:
     description:
       - Where O(exclusive=false) inserts the missing rules, keeping their order among themselves. V(first) puts them before
@@ -218,6 +222,7 @@ EXAMPLES = r'''
   mailops.hosted_mail.yandex360_routing_rules:
     org_id: 424242
     oauth_token: "{{ yandex360_oauth_token }}"
+    exclusive: true
     rules: "{{ lookup('ansible.builtin.file', 'routing-rules.json') | from_json }}"
 
 # Round trip: a list read with the info module can be written back unchanged (no change).
@@ -227,10 +232,11 @@ EXAMPLES = r'''
     oauth_token: "{{ yandex360_oauth_token }}"
   register: current
 
-- name: Restore them later (for example into another organisation)
+- name: Restore them later (for example into another organisation), replacing every other rule
   mailops.hosted_mail.yandex360_routing_rules:
     org_id: 434343
     oauth_token: "{{ yandex360_oauth_token }}"
+    exclusive: true
     rules: "{{ current.rules }}"
 '''
 
@@ -290,7 +296,7 @@ def main():
         argument_spec=yandex360_argument_spec(
             rules=dict(type='list', elements='dict', required=True, options=RULE_OPTIONS),
             state=dict(type='str', choices=['present', 'absent'], default='present'),
-            exclusive=dict(type='bool', default=True),
+            exclusive=dict(type='bool', default=False),
             position=dict(type='str', choices=['first', 'last'], default='last'),
             lock_timeout=dict(type='float', default=DEFAULT_TIMEOUT),
         ),

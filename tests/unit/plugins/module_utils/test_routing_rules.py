@@ -477,11 +477,11 @@ C_READ = {'condition': {'address:from': 'c@example.com'}, 'actions': [{'action':
 
 PLANS = [
     # present + exclusive
-    pytest.param([A_READ, B], [C, A], {}, [C, A], id='exclusive-replaces-in-order'),
-    pytest.param([A_READ, B], [A, B], {}, [A, B], id='exclusive-same-is-same'),
-    pytest.param([A, B], [B, A], {}, [B, A], id='exclusive-reorders'),
-    pytest.param([A, B], [], {}, [], id='exclusive-empty-clears'),
-    pytest.param([], [A, A], {}, [A, A], id='exclusive-keeps-duplicates'),
+    pytest.param([A_READ, B], [C, A], {'exclusive': True}, [C, A], id='exclusive-replaces-in-order'),
+    pytest.param([A_READ, B], [A, B], {'exclusive': True}, [A, B], id='exclusive-same-is-same'),
+    pytest.param([A, B], [B, A], {'exclusive': True}, [B, A], id='exclusive-reorders'),
+    pytest.param([A, B], [], {'exclusive': True}, [], id='exclusive-empty-clears'),
+    pytest.param([], [A, A], {'exclusive': True}, [A, A], id='exclusive-keeps-duplicates'),
     # present + non-exclusive, last
     pytest.param([A_READ, B], [C, D], {'exclusive': False}, [A, B, C, D], id='non-exclusive-last-appends'),
     pytest.param([A_READ, B], [B, C], {'exclusive': False, 'position': 'last'}, [A, B, C], id='non-exclusive-last-skips-existing'),
@@ -519,6 +519,12 @@ def test_plan_is_idempotent(current, wanted, kwargs, expected):
     second = plan(first, wanted, **kwargs)
     assert second == first
     assert same_rules(second, first)
+
+
+def test_plan_is_not_exclusive_by_default():
+    # Owning the whole list must be asked for: by default a wanted rule is added, nothing removed.
+    assert plan([B], [A]) == [B, A]
+    assert plan([B], [A], exclusive=True) == [A]
 
 
 def test_plan_keeps_rules_it_cannot_validate():
