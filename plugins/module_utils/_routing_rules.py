@@ -34,9 +34,13 @@ from __future__ import annotations
 # fact may be given when they agree (``direction`` and ``scope.direction``,
 # ``email`` and ``data.email``); when they disagree it is an error. A key whose
 # value is null counts as absent. Unknown keys in a rule, a scope, an action or
-# its data are errors, and so is an address on a ``drop`` action.
+# its data are errors, and so is an address on a ``drop`` action. A forward
+# address passes the same check as a NetAngels mailbox's forwarding address
+# (``_address.normalise_address``, lengths included) and is kept as written,
+# without surrounding spaces.
 #
-# The normalised (canonical) shape is always the API shape with every key::
+# The normalised shape is always the API shape with every key, the condition
+# as the user wrote it (only ``null`` becomes ``{}``)::
 #
 #     {"condition": {...}, "actions": [...], "scope": {"direction": ...}, "terminal": bool}
 #
@@ -76,6 +80,8 @@ import copy
 import json
 import re
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._address import normalise_address
+
 __all__ = [
     'RuleError',
     'validate_condition',
@@ -107,9 +113,6 @@ VALUE_OPERATORS = ('$eq', '$ne', '$contains', '$not-contains')
 EXISTS = '$exists'
 LIST_OPERATORS = ('$any', '$all')
 BASE64 = '$base64'
-
-# local@domain, domain with at least one dot, no spaces and a single "@".
-EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$')
 
 RULE_KEYS = ('condition', 'actions', 'direction', 'scope', 'terminal')
 ACTION_KEYS = ('action', 'email', 'data')
@@ -287,11 +290,17 @@ def validate_condition(condition, path='condition'):
 
 
 def validate_email(email, path='email'):
-    """Check that a forward address is a plausible ``local@domain`` string."""
+    """Check a forward address with the collection's one address check (the one a mailbox's
+    forwarding address passes: :func:`._address.normalise_address`, lengths included) and return
+    it as the user spelled it, without surrounding spaces. Raises :class:`RuleError`.
+    """
     if not isinstance(email, str):
         raise RuleError(path, 'the address must be a string, got %s' % _got(email))
-    if not EMAIL_RE.match(email):
-        raise RuleError(path, 'not a plausible e-mail address (local@domain): %s' % _show(email))
+    try:
+        normalise_address(email)
+    except ValueError as exc:
+        raise RuleError(path, str(exc)) from None
+    return email.strip()
 
 
 # ---------------------------------------------------------------------------
@@ -338,8 +347,7 @@ def _normalise_action(action, path):
         return {'action': 'drop'}
     if email is None:
         raise RuleError(path, 'forward needs an address (email)')
-    validate_email(email, path + '.email')
-    return {'action': 'forward', 'data': {'email': email}}
+    return {'action': 'forward', 'data': {'email': validate_email(email, path + '.email')}}
 
 
 def _normalise_direction(rule, path):
@@ -370,7 +378,7 @@ def normalise_rule(rule, path='rule'):
     The result always has ``condition`` (``{}`` for every message),
     ``actions``, ``scope`` and ``terminal``. The condition is deep-copied as
     written (only ``None`` becomes ``{}``); forward addresses are kept as
-    written. Raises :class:`RuleError`.
+    written, without surrounding spaces. Raises :class:`RuleError`.
     """
     if not isinstance(rule, dict):
         raise RuleError(path, 'a rule must be a mapping, got %s' % _got(rule))

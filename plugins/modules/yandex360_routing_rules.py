@@ -78,6 +78,9 @@ options:
           email:
             description:
               - The address a V(forward) action sends the copy to.
+              - It must pass the same check as a NetAngels mailbox's forwarding address (C(name@example.com), ASCII, an
+                internationalised domain in its C(xn--) form, at most 254 characters). It is sent as written, without
+                surrounding spaces.
             type: str
           data:
             description:

@@ -373,7 +373,9 @@ YANDEX_ONE_OPERATOR_PER_COMPARISON = True
 """A comparison object holds exactly one operator (``{"$contains": "a", "$ne": "b"}`` is a 400)."""
 
 YANDEX_FORWARD_EMAIL_CHECKED = True
-"""``data.email`` of a forward action must match EMAIL_RE (the reference's example says just ``example``)."""
+"""``data.email`` of a forward action must pass the check of a NetAngels alias, ``normalise_alias``
+(EMAIL_RE, at most 254 characters, surrounding spaces ignored); the reference's example says just
+``example``. It is stored as sent."""
 
 
 def check_base64(value: object) -> str | None:

@@ -22,7 +22,6 @@ import copy
 import re
 
 from .assumptions import (
-    EMAIL_RE,
     YANDEX_EMPTY_ACTIONS_REJECTED,
     YANDEX_EXISTS_ONLY_ON_HEADERS,
     YANDEX_FORWARD_EMAIL_CHECKED,
@@ -30,6 +29,7 @@ from .assumptions import (
     YANDEX_ONE_OPERATOR_PER_COMPARISON,
     YANDEX_UNKNOWN_FIELDS_REJECTED,
     check_base64,
+    normalise_alias,
 )
 
 CONDITION_KEY_RE = re.compile(r"^(?:(?:address:)?(?:from|to|cc|tocc)|subject|body|attach:filename|header:[-_a-zA-Z0-9]+)$")
@@ -113,8 +113,10 @@ def _check_action(action: object, where: str) -> None:
         email = (data or {}).get("email")
         if not isinstance(email, str) or not email:
             raise RuleError("%s.data.email: required for action forward" % where)
-        if YANDEX_FORWARD_EMAIL_CHECKED and not EMAIL_RE.match(email):
-            raise RuleError("%s.data.email: %r is not an e-mail address" % (where, email))
+        if YANDEX_FORWARD_EMAIL_CHECKED:
+            why = normalise_alias(email)[1]
+            if why:
+                raise RuleError("%s.data.email: %s" % (where, why))
 
 
 def check_condition(condition: object, where: str = "condition") -> None:
