@@ -17,6 +17,10 @@ description:
   - A rule is the same rule whatever shape it is written in (the module's or the API's), whatever the order of the keys
     in its condition, and whether or not the defaults (O(rules[].direction=inbound), O(rules[].terminal=false)) are
     written out. A second identical run reads the list once and writes nothing.
+  - 'Spellings that the Yandex 360 condition grammar defines as equal are the same rule: C(from) and C(address:from)
+    (likewise C(to), C(cc), C(tocc)), and V(null) and V({}). A rule written one way is found, kept or removed when it
+    is stored the other way; a rule that is added is written as given. Other spellings (a value and a one-element
+    list, C(header:X-Spam) and C(header:x-spam)) are different rules.'
   - By default (O(exclusive=false)) the module adds and removes only the listed rules and keeps every other rule of the
     organisation. Owning the whole list must be asked for with O(exclusive=true).
   - 'Every rule is checked against the Yandex 360 condition grammar before anything is sent; an error names the rule
@@ -60,6 +64,7 @@ options:
           - 'Operators: C($eq), C($ne), C($contains), C($not-contains), C($exists) (headers only). A value is a string,
             a list of strings (any of them), V({"$any": [...]}), V({"$all": [...]}) or V({"$base64": "..."}).'
           - Not set, V({}) or V(null) match every message.
+          - C(from) and C(address:from) are the same key; a mapping may not hold both (combine them with C($and)).
         type: dict
       actions:
         description:

@@ -152,6 +152,64 @@ def test_absent_when_already_gone_writes_nothing(http, run_module):
 
 
 # ---------------------------------------------------------------------------
+# Rule identity follows the vendor's grammar: "from" and "address:from" are one key
+# ---------------------------------------------------------------------------
+
+# The same rule as SPAM_SENDER, stored with the short spelling of the key (by the web console,
+# another tool or an earlier playbook), and a rule that is short at every depth.
+SPAM_SENDER_SHORT_READ = {'terminal': True, 'condition': {'from': 'spam@example.com'}, 'actions': [{'action': 'drop'}]}
+SPAM_SENDER_SHORT_API = dict(SPAM_SENDER_API, condition={'from': 'spam@example.com'})
+PARTNER_SHORT = {'condition': {'$or': [{'to': 'sales@example.com'}, {'tocc': 'sales@example.com'}], 'cc': 'x@example.com'},
+                 'actions': [{'action': 'drop'}]}
+PARTNER_LONG = {'condition': {'address:cc': 'x@example.com', '$or': [{'address:to': 'sales@example.com'}, {'address:tocc': 'sales@example.com'}]},
+                'actions': [{'action': 'drop'}], 'direction': 'inbound', 'terminal': False}
+PARTNER_SHORT_API = {'condition': PARTNER_SHORT['condition'], 'actions': [{'action': 'drop'}], 'scope': {'direction': 'inbound'}, 'terminal': False}
+PARTNER_LONG_API = {'condition': PARTNER_LONG['condition'], 'actions': [{'action': 'drop'}], 'scope': {'direction': 'inbound'}, 'terminal': False}
+
+
+@pytest.mark.parametrize('kwargs', [
+    pytest.param(dict(), id='default'),
+    pytest.param(dict(exclusive=False, position='first'), id='not-exclusive-first'),
+    pytest.param(dict(exclusive=True), id='exclusive'),
+])
+@pytest.mark.parametrize('check_mode', [False, True], ids=['apply', 'check'])
+def test_a_rule_written_the_other_way_is_there_already(http, run_module, kwargs, check_mode):
+    http.expect('GET', RULES, body={'rules': [SPAM_SENDER_SHORT_READ, PARTNER_LONG_API]})
+    result = run_rules(run_module, check_mode=check_mode, diff=True, rules=[SPAM_SENDER, PARTNER_SHORT], **kwargs)
+    assert result['changed'] is False
+    assert result['rules'] == [SPAM_SENDER_SHORT_API, PARTNER_LONG_API], 'kept as stored'
+    assert result['diff']['before'] == result['diff']['after']
+    assert http.writes() == []
+
+
+def test_absent_removes_a_rule_written_the_other_way(http, run_module):
+    http.expect('GET', RULES, body={'rules': [OTHER_READ, SPAM_SENDER_SHORT_READ, PARTNER_LONG_API]})
+    http.expect('PUT', RULES, body={}, json_body={'rules': [OTHER_API]})
+    http.expect('GET', RULES, body={'rules': [OTHER_READ]})
+    result = run_rules(run_module, rules=[SPAM_SENDER, PARTNER_SHORT], state='absent')
+    assert result['changed'] is True
+    assert result['rules'] == [OTHER_API]
+
+
+def test_a_new_rule_is_written_in_the_users_spelling(http, run_module):
+    http.expect('GET', RULES, body={'rules': [OTHER_READ]})
+    http.expect('PUT', RULES, body={}, json_body={'rules': [OTHER_API, PARTNER_SHORT_API]})
+    http.expect('GET', RULES, body={'rules': [OTHER_READ, PARTNER_SHORT_API]})
+    result = run_rules(run_module, rules=[PARTNER_SHORT])
+    assert result['changed'] is True
+    assert result['rules'] == [OTHER_API, PARTNER_SHORT_API]
+    assert put_bodies(http)[0]['rules'][1]['condition'] == {'$or': [{'to': 'sales@example.com'}, {'tocc': 'sales@example.com'}],
+                                                            'cc': 'x@example.com'}
+
+
+def test_one_key_in_two_spellings_in_one_mapping_fails_before_any_request(http, run_module):
+    result = run_rules(run_module, rules=[{'condition': {'from': 'a@example.com', 'address:from': 'b@example.com'}, 'actions': [{}]}])
+    assert result['failed'] is True
+    assert result['msg'].startswith('The routing rules are not valid: rules[0].condition: "address:from" and "from" are the same key')
+    assert http.requests == []
+
+
+# ---------------------------------------------------------------------------
 # Idempotence: one read, no write
 # ---------------------------------------------------------------------------
 
