@@ -84,7 +84,7 @@ def _unconfirmed(fresh, wanted, state, exclusive):
     return lines[:5] or ['the rules are there, but not in the wanted order or number']
 
 
-def sync_rules(client, org_id, wanted, state='present', exclusive=True, position='last', check_mode=False,
+def sync_rules(client, org_id, wanted, state='present', exclusive=False, position='last', check_mode=False,
                lock_timeout=DEFAULT_TIMEOUT, rounds=CONFIRM_ROUNDS, lock_base=None):
     """Read, plan, write and confirm; return a :class:`RulesOutcome`.
 

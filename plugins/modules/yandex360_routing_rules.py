@@ -17,6 +17,12 @@ description:
   - A rule is the same rule whatever shape it is written in (the module's or the API's), whatever the order of the keys
     in its condition, and whether or not the defaults (O(rules[].direction=inbound), O(rules[].terminal=false)) are
     written out. A second identical run reads the list once and writes nothing.
+  - 'Spellings that the Yandex 360 condition grammar defines as equal are the same rule: C(from) and C(address:from)
+    (likewise C(to), C(cc), C(tocc)), and V(null) and V({}). A rule written one way is found, kept or removed when it
+    is stored the other way; a rule that is added is written as given. Other spellings (a value and a one-element
+    list, C(header:X-Spam) and C(header:x-spam)) are different rules.'
+  - By default (O(exclusive=false)) the module adds and removes only the listed rules and keeps every other rule of the
+    organisation. Owning the whole list must be asked for with O(exclusive=true).
   - 'Every rule is checked against the Yandex 360 condition grammar before anything is sent; an error names the rule
     and the place in it, for example C(rules[2].condition.subject: unknown operator "$contain").'
   - Tasks that change the same organisation's rules at the same time on one machine (forks, C(async) loops, parallel
@@ -42,7 +48,8 @@ options:
       - Each rule may be written in the module's shape (O(rules[].direction), O(rules[].actions[].email)) or in the
         API's own shape (O(rules[].scope), O(rules[].actions[].data)), so the RV(mailops.hosted_mail.yandex360_routing_rules_info#module:rules)
         of M(mailops.hosted_mail.yandex360_routing_rules_info) can be fed back unchanged.
-      - With O(state=present) and O(exclusive=true), V([]) removes every rule of the organisation.
+      - With O(state=present) and O(exclusive=true), V([]) removes every rule of the organisation; with the default
+        O(exclusive=false) it changes nothing.
     type: list
     elements: dict
     required: true
@@ -57,6 +64,7 @@ options:
           - 'Operators: C($eq), C($ne), C($contains), C($not-contains), C($exists) (headers only). A value is a string,
             a list of strings (any of them), V({"$any": [...]}), V({"$all": [...]}) or V({"$base64": "..."}).'
           - Not set, V({}) or V(null) match every message.
+          - C(from) and C(address:from) are the same key; a mapping may not hold both (combine them with C($and)).
         type: dict
       actions:
         description:
@@ -75,6 +83,9 @@ options:
           email:
             description:
               - The address a V(forward) action sends the copy to.
+              - It must pass the same check as a NetAngels mailbox's forwarding address (C(name@example.com), ASCII, an
+                internationalised domain in its C(xn--) form, at most 254 characters). It is sent as written, without
+                surrounding spaces.
             type: str
           data:
             description:
@@ -102,13 +113,14 @@ options:
     default: present
   exclusive:
     description:
+      - With V(false) (the default), each listed rule that is missing is inserted at O(position), and every other rule is
+        kept where it is. A listed rule that already exists somewhere is left where it is (it is not moved).
       - With O(state=present) and V(true), the organisation's list becomes exactly O(rules), in that order; every other
-        rule is removed.
-      - With V(false), each listed rule that is missing is inserted at O(position), and every other rule is kept where it
-        is. A listed rule that already exists somewhere is left where it is (it is not moved).
+        rule is removed. Ask for it only when this task owns the organisation's whole rule list.
       - Ignored with O(state=absent).
+      - The default was V(true) before version 0.2.0.
     type: bool
-    default: true
+    default: false
   position:
     description:
       - Where O(exclusive=false) inserts the missing rules, keeping their order among themselves. V(first) puts them before
@@ -218,6 +230,7 @@ EXAMPLES = r'''
   mailops.hosted_mail.yandex360_routing_rules:
     org_id: 424242
     oauth_token: "{{ yandex360_oauth_token }}"
+    exclusive: true
     rules: "{{ lookup('ansible.builtin.file', 'routing-rules.json') | from_json }}"
 
 # Round trip: a list read with the info module can be written back unchanged (no change).
@@ -227,10 +240,11 @@ EXAMPLES = r'''
     oauth_token: "{{ yandex360_oauth_token }}"
   register: current
 
-- name: Restore them later (for example into another organisation)
+- name: Restore them later (for example into another organisation), replacing every other rule
   mailops.hosted_mail.yandex360_routing_rules:
     org_id: 434343
     oauth_token: "{{ yandex360_oauth_token }}"
+    exclusive: true
     rules: "{{ current.rules }}"
 '''
 
@@ -290,7 +304,7 @@ def main():
         argument_spec=yandex360_argument_spec(
             rules=dict(type='list', elements='dict', required=True, options=RULE_OPTIONS),
             state=dict(type='str', choices=['present', 'absent'], default='present'),
-            exclusive=dict(type='bool', default=True),
+            exclusive=dict(type='bool', default=False),
             position=dict(type='str', choices=['first', 'last'], default='last'),
             lock_timeout=dict(type='float', default=DEFAULT_TIMEOUT),
         ),

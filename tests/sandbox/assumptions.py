@@ -373,7 +373,14 @@ YANDEX_ONE_OPERATOR_PER_COMPARISON = True
 """A comparison object holds exactly one operator (``{"$contains": "a", "$ne": "b"}`` is a 400)."""
 
 YANDEX_FORWARD_EMAIL_CHECKED = True
-"""``data.email`` of a forward action must match EMAIL_RE (the reference's example says just ``example``)."""
+"""``data.email`` of a forward action must pass the check of a NetAngels alias, ``normalise_alias``
+(EMAIL_RE, at most 254 characters, surrounding spaces ignored); the reference's example says just
+``example``. It is stored as sent."""
+
+YANDEX_ADDRESS_KEY_TWICE_REJECTED = True
+"""``from`` and ``address:from`` (likewise to, cc, tocc) are one key spelled two ways (the vendor:
+the ``address:`` prefix may be dropped), so a condition object that holds both holds one key twice;
+JSON object names must be unique, so that is a 400 rather than a guess at which one wins."""
 
 
 def check_base64(value: object) -> str | None:
