@@ -28,7 +28,8 @@ from __future__ import annotations
 import re
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 # awx_plugins.interfaces._temporary_private_inject_api.ENV_BLOCKLIST
 ENV_BLOCKLIST = frozenset((

@@ -18,6 +18,13 @@ from ansible_collections.mailops.hosted_mail.tests.controller.runner_job import 
     sandbox_credentials,
 )
 
+# The collection's roles, run by the same job after the modules, with the same injected
+# credentials: role FQCN -> its variables (given to the job as extra variables, as a job
+# template's extra variables or survey give them). One line per role, for example
+# 'mailops.hosted_mail.mailbox_onboarding': {'mailbox_onboarding_mailboxes': [...]},
+JOB_ROLES = {
+}
+
 INJECTED = {'NETANGELS_API_KEY', 'NETANGELS_API_TOKEN', 'NETANGELS_API_URL', 'NETANGELS_AUTH_URL',
             'YANDEX360_OAUTH_TOKEN', 'YANDEX360_ORG_ID', 'YANDEX360_API_URL'}
 
@@ -37,8 +44,13 @@ def test_a_job_reads_and_changes_both_vendors_and_shows_no_secret(sandbox, issue
         {'oauth_token': creds['yandex360_oauth_token'], 'org_id': str(creds['yandex360_org_id']), 'api_url': sandbox.url})
     assert envvars['NETANGELS_API_TOKEN'] == ''  # not set in the credential: injected empty, read as not set
 
-    job = Job(make_private_data_dir(tmp_path / 'job', envvars), 'job.yml', 'job').wait()
+    extravars = {'job_roles': sorted(JOB_ROLES)}
+    for variables in JOB_ROLES.values():
+        extravars.update(variables)
+    job = Job(make_private_data_dir(tmp_path / 'job', envvars, extravars), 'job.yml', 'job').wait()
     assert job.status == 'successful', job.what_went_wrong()
+    ran = set(event['event_data'].get('resolved_role') for event in job.events() if event.get('event') == 'runner_on_ok')
+    assert set(JOB_ROLES) <= ran, 'roles that ran no task: %s' % sorted(set(JOB_ROLES) - ran)
 
     state = sandbox.snapshot()
     created = [box for box in state['netangels']['mailboxes'] if box['name'] == 'controller.job']
