@@ -5,12 +5,12 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help test sanity units integration lint docs changelog demo bench sandbox venv lock build offline-pip clean
+.PHONY: help test sanity units integration lint docs changelog controller ee docs-site ee-context demo bench sandbox venv lock build offline-pip clean
 
 help: ## show this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-test: ## every stage: sanity, units, integration (ansible-core 2.19 and 2.21), lint, docs, changelog
+test: ## every stage: sanity, units, integration (ansible-core 2.19 and 2.21), lint, docs, changelog, controller, ee, docs-site
 	hack/test.sh all
 
 sanity: ## ansible-test sanity on ansible-core 2.19 (Python 3.11) and 2.21 (Python 3.12)
@@ -30,6 +30,19 @@ docs: ## antsibull-docs lint-collection-docs --plugin-docs
 
 changelog: ## antsibull-changelog lint
 	hack/test.sh changelog
+
+controller: ## AWX / Controller jobs run with ansible-runner: credential types, no secret in output, lock_dir
+	hack/test.sh controller
+
+ee: ## galaxy build / install / verify --offline, and the execution environment's build context
+	hack/test.sh ee
+
+docs-site: ## build the HTML docs site offline into build/docs (warnings are errors)
+	hack/test.sh docs-site
+
+ee-context: ## render the execution environment's build context into build/ee-context (no container engine)
+	hack/venv.sh core-2.19 >/dev/null
+	.venv/core-2.19/bin/python hack/ee_context.py --context build/ee-context
 
 demo: ## run demo/site.yml against a fresh API sandbox
 	hack/demo.sh

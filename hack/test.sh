@@ -18,7 +18,7 @@ set -euo pipefail
 # shellcheck source=hack/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL_STAGES=(sanity-2.19 sanity-2.21 units-2.19 units-2.21 integration-2.19 integration-2.21 lint docs changelog)
+ALL_STAGES=(sanity-2.19 sanity-2.21 units-2.19 units-2.21 integration-2.19 integration-2.21 lint docs changelog controller ee docs-site)
 
 usage() {
     printf 'usage: hack/test.sh [--list] [STAGE|GROUP ...]\nstages: %s\ngroups: all sanity units integration\n' \
@@ -102,6 +102,22 @@ stage_changelog() {
     with_venv core-2.19 antsibull-changelog lint
 }
 
+stage_controller() {
+    # AWX / Controller jobs with ansible-runner: the credential types' injectors, a job's output and
+    # events free of secrets, lock_dir across two jobs (tests/controller, against an in-process sandbox)
+    PYTHONPATH="$BUILD_ROOT" with_venv core-2.19 python -m pytest -p no:cacheprovider tests/controller
+}
+
+stage_ee() {
+    # galaxy build / install / verify --offline, and the execution environment's build context (tests/ee)
+    with_venv core-2.19 python -m pytest -p no:cacheprovider tests/ee
+}
+
+stage_docs_site() {
+    # the HTML docs site, offline, warnings as errors, into build/docs (make docs-site)
+    ANSIBLE_COLLECTIONS_PATH="$BUILD_ROOT" with_venv core-2.19 python hack/docs_site.py --dest "${BUILD_ROOT}/docs"
+}
+
 run_stage() {
     local stage="$1"
     case "$stage" in
@@ -111,6 +127,9 @@ run_stage() {
         lint) stage_lint ;;
         docs) stage_docs ;;
         changelog) stage_changelog ;;
+        controller) stage_controller ;;
+        ee) stage_ee ;;
+        docs-site) stage_docs_site ;;
         *) die "no such stage: ${stage}" ;;
     esac
 }

@@ -13,7 +13,8 @@ that safe as far as a client can:
 
 1. **Serialise locally.** Every real run takes an exclusive lock keyed by API URL + org ID
    (:mod:`._local_lock`) around its whole read-plan-write-confirm cycle, so tasks running at the
-   same time on this machine (forks, ``async`` loop items, parallel playbooks) take turns.
+   same time on this machine (forks, ``async`` loop items, parallel playbooks) take turns; with
+   ``lock_dir``, a directory several machines or job containers share, they take turns too.
 2. **Confirm after every write.** After the PUT the list is read again. The change is confirmed
    when planning it again on the fresh list changes nothing (``plan(fresh) == fresh``). If another
    writer got in between (someone outside the lock: another machine, the web console), the change
@@ -85,7 +86,7 @@ def _unconfirmed(fresh, wanted, state, exclusive):
 
 
 def sync_rules(client, org_id, wanted, state='present', exclusive=False, position='last', check_mode=False,
-               lock_timeout=DEFAULT_TIMEOUT, rounds=CONFIRM_ROUNDS, lock_base=None):
+               lock_timeout=DEFAULT_TIMEOUT, rounds=CONFIRM_ROUNDS, lock_base=None, lock_dir=None):
     """Read, plan, write and confirm; return a :class:`RulesOutcome`.
 
     ``wanted`` must already be validated (:func:`._routing_rules.normalise_rules`), so nothing
@@ -97,7 +98,8 @@ def sync_rules(client, org_id, wanted, state='present', exclusive=False, positio
         return RulesOutcome(normalise_api_rules(current), plan(current, wanted, **options), api_rule_warnings(current))
 
     what = 'the routing rules of Yandex 360 organisation %s' % org_id
-    with exclusive_lock(LOCK_NAMESPACE, lock_key(client.api_url, org_id), timeout=lock_timeout, what=what, base=lock_base):
+    with exclusive_lock(LOCK_NAMESPACE, lock_key(client.api_url, org_id), timeout=lock_timeout, what=what, base=lock_base,
+                        shared_dir=lock_dir):
         current = client.get_rules(org_id)
         before = normalise_api_rules(current)
         warnings = api_rule_warnings(current)

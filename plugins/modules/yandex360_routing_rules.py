@@ -26,7 +26,8 @@ description:
   - 'Every rule is checked against the Yandex 360 condition grammar before anything is sent; an error names the rule
     and the place in it, for example C(rules[2].condition.subject: unknown operator "$contain").'
   - Tasks that change the same organisation's rules at the same time on one machine (forks, C(async) loops, parallel
-    playbooks) take turns, and every write is read back and confirmed; see the notes.
+    playbooks), or anywhere that shares O(lock_dir) (AWX / Automation Controller jobs), take turns, and every write is
+    read back and confirmed; see the notes.
 extends_documentation_fragment:
   - mailops.hosted_mail.yandex360
   - mailops.hosted_mail.connection
@@ -131,19 +132,34 @@ options:
     default: last
   lock_timeout:
     description:
-      - How many seconds to wait for other tasks on the same machine that are changing the same organisation's rules
-        (see the notes) before failing.
+      - How many seconds to wait for other tasks on the same machine (or sharing O(lock_dir)) that are changing the same
+        organisation's rules (see the notes) before failing.
     type: float
     default: 300
+  lock_dir:
+    description:
+      - An existing directory that every machine or container running this module for the same organisation shares,
+        where the tasks take turns (one lock file per API URL and organisation). Needed when the writers do not share a
+        temporary directory, as AWX / Automation Controller jobs do not (each runs in its own container); for example a
+        host path exposed to every job, or a volume.
+      - Not set (and an empty E(YANDEX360_LOCK_DIR)) means a private directory under the temporary directory, which
+        serialises only the tasks of one user on one machine.
+      - It is never created; a missing directory fails the task before anything is written. The lock files in it are
+        readable and writable by every user (they hold no data), so that jobs running as different users share them.
+      - If not set, the environment variable E(YANDEX360_LOCK_DIR) is used.
+    type: path
+    version_added: 0.1.0
 notes:
   - 'Two writers of the rule list overwrite each other: the API replaces the whole list and has no version check. The
     module guards against this in two ways. Tasks on the same machine (forks, C(async) loop items, parallel playbooks, as
     the same user) take turns: each holds an exclusive lock for the organisation (a file in a private directory under
-    the temporary directory) while it reads, writes and confirms. After every write the list is read again; if another
+    the temporary directory, or in O(lock_dir)) while it reads, writes and confirms. After every write the list is read again; if another
     writer has changed it in between so that the change is not there, the change is applied again to the fresh list
     (keeping the other writer''s rules unless O(exclusive=true)), at most 3 times, and then the task fails clearly.'
   - 'The lock is taken where the module runs. Run this module on one machine for all tasks (the usual C(hosts: localhost),
-    C(connection: local) or C(delegate_to: localhost)) so that they share it.'
+    C(connection: local) or C(delegate_to: localhost)) so that they share it. Writers that do not share a temporary
+    directory (AWX / Automation Controller jobs, each in its own container; several control nodes) take turns only
+    when they share O(lock_dir); without it they are protected by the read-back alone.'
   - 'What no client can prevent, as the API has no version check: a writer outside this machine (another controller, the
     web console) that writes between this module''s read and its write loses its change. Keep one tool in charge of an
     organisation''s rules.'
@@ -279,7 +295,7 @@ rules:
       sample: true
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._local_lock import DEFAULT_TIMEOUT
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import run, yandex360_argument_spec, yandex360_client
@@ -307,6 +323,7 @@ def main():
             exclusive=dict(type='bool', default=False),
             position=dict(type='str', choices=['first', 'last'], default='last'),
             lock_timeout=dict(type='float', default=DEFAULT_TIMEOUT),
+            lock_dir=dict(type='path', fallback=(env_fallback, ['YANDEX360_LOCK_DIR'])),
         ),
         supports_check_mode=True,
     )
@@ -316,7 +333,7 @@ def main():
     doing = 'Cannot %s the routing rules of Yandex 360 organisation %s' % ('read' if module.check_mode else 'update', p['org_id'])
     outcome = run(module, lambda: sync_rules(
         client, p['org_id'], wanted, state=p['state'], exclusive=p['exclusive'], position=p['position'],
-        check_mode=module.check_mode, lock_timeout=p['lock_timeout']), doing)
+        check_mode=module.check_mode, lock_timeout=p['lock_timeout'], lock_dir=p['lock_dir'] or None), doing)
     for warning in outcome.warnings:
         module.warn(warning)
     result = dict(changed=outcome.changed, rules=outcome.after)
