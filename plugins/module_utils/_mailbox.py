@@ -251,10 +251,10 @@ def manage_mailbox(client, params, check_mode=False):
     Result keys: ``changed``, ``mailbox`` (as it now stands, or would stand; ``{}`` when absent)
     and ``diff`` (``before``/``after`` from :func:`view`, a password only as a note).
     """
-    target, desired = mailbox_inputs(params)
+    desired = mailbox_inputs(params)[1]
     state = params.get('state') or 'present'
     password = params.get('password')
-    target = resolve_target(client, target.name, target.domain, target.domain_id)
+    target = resolve_target(client, params['name'], params.get('domain'), params.get('domain_id'))
     address = describe(target)
     current = client.find_mailbox(target.domain_id, target.name)
 

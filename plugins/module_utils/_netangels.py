@@ -36,30 +36,48 @@ def parse_target(name=None, domain=None, domain_id=None):
 
     ``name`` is a local part (``alice``) or a full address (``alice@example.com``, which implies
     the domain). Exactly one of ``domain`` and ``domain_id`` is needed unless the address gives
-    it; a full address whose domain contradicts ``domain`` is an error. Raises ValueError.
+    it; a full address whose domain contradicts ``domain`` is an error. With a full address and
+    ``domain_id`` the target keeps both, and :func:`resolve_target` checks that they agree.
+    Raises ValueError.
     """
+    if domain is not None and domain_id is not None:
+        raise ValueError('Set either domain or domain_id, not both.')
+    if domain is not None:
+        domain = domain.lower().rstrip('.')
     if name is not None and '@' in name:
         local, address_domain = name.rsplit('@', 1)
         if not local or not address_domain:
             raise ValueError('"%s" is not a mailbox address: expected alice or alice@example.com.' % name)
-        if domain and domain.lower().rstrip('.') != address_domain.lower():
+        if domain and domain != address_domain.lower():
             raise ValueError('The address %s is not in the domain given as domain (%s).' % (name, domain))
-        if domain_id is None:
-            domain = address_domain
+        domain = address_domain.lower()
         name = local
     if domain is None and domain_id is None:
         raise ValueError('Say which mail domain: set domain (a name such as example.com) or domain_id, '
                          'or give the mailbox as a full address.')
-    if domain is not None and domain_id is not None:
-        raise ValueError('Set either domain or domain_id, not both.')
-    return MailboxTarget(name, domain.lower().rstrip('.') if domain else None, domain_id)
+    return MailboxTarget(name, domain, domain_id)
 
 
 def resolve_target(client, name=None, domain=None, domain_id=None):
-    """:func:`parse_target`, then the domain name mapped to its ID (no request with ``domain_id``)."""
+    """:func:`parse_target`, then the target's domain ID, known to agree with its domain name.
+
+    A domain name (given, or the domain of a full address) costs one read of the domain list: it
+    maps the name to its ID, or, when ``domain_id`` is given too, proves that the two agree (a
+    contradiction is a ValueError naming both, raised before any write). A local part with
+    ``domain_id`` costs no request.
+    """
     target = parse_target(name, domain, domain_id)
+    if target.domain is None:
+        return target
     if target.domain_id is None:
-        target = target._replace(domain_id=client.domain_id(target.domain))
+        return target._replace(domain_id=client.domain_id(target.domain))
+    names = dict((int(entry['id']), str(entry.get('name', '')).lower()) for entry in client.list_domains())
+    if names.get(int(target.domain_id)) != target.domain:
+        actual = 'is the mail domain %s' % names[int(target.domain_id)] if int(target.domain_id) in names \
+            else 'is not a mail domain of this NetAngels account'
+        raise ValueError('The mailbox %s@%s is in the domain %s, but domain_id %s %s: give the ID of %s, '
+                         'or leave domain_id out.' % (target.name, target.domain, target.domain, target.domain_id, actual,
+                                                      target.domain))
     return target
 
 

@@ -252,7 +252,7 @@ def test_batch_create_uploads_a_csv_file(http):
     (('alice', 'example.com', None), ('alice', 'example.com', None)),
     (('alice@Example.com', None, None), ('alice', 'example.com', None)),
     (('alice@example.com', 'EXAMPLE.com', None), ('alice', 'example.com', None)),
-    (('alice@example.com', None, 5), ('alice', None, 5)),
+    (('alice@example.com', None, 5), ('alice', 'example.com', 5)),
     ((None, 'example.com.', None), (None, 'example.com', None)),
 ])
 def test_parse_target(args, expected):
@@ -296,3 +296,26 @@ def test_alias_refusal_that_is_real_is_raised(http, call, path, aliases):
     http.expect('GET', MAILBOX, body=mailbox(aliases=aliases))
     with pytest.raises(_http.RequestError, match='not an address'):
         getattr(client(), call)(7, 'a@b.org')
+
+
+def domains(http, *entries):
+    http.expect('GET', API + '/api/v2/mail/domains/', body={'count': len(entries), 'entities': [
+        {'id': domain_id, 'name': name} for domain_id, name in entries]})
+
+
+def test_resolve_target_with_a_full_address_and_its_own_domain_id_reads_the_domains_once(http):
+    login(http)
+    domains(http, (1001, 'Example.com'), (1002, 'example.org'))
+    assert tuple(resolve_target(client(), 'carol@example.com', None, 1001)) == ('carol', 'example.com', 1001)
+    assert len(http.requests) == 2
+
+
+@pytest.mark.parametrize('domain_id, actual', [(1002, 'is the mail domain example.org'), (77, 'is not a mail domain of this NetAngels account')])
+def test_resolve_target_refuses_an_address_in_another_domain_than_domain_id(http, domain_id, actual):
+    login(http)
+    domains(http, (1001, 'example.com'), (1002, 'example.org'))
+    with pytest.raises(ValueError) as info:
+        resolve_target(client(), 'carol@example.com', None, domain_id)
+    assert str(info.value) == ('The mailbox carol@example.com is in the domain example.com, but domain_id %d %s: '
+                               'give the ID of example.com, or leave domain_id out.' % (domain_id, actual))
+    assert [r.method for r in http.requests] == ['POST', 'GET']  # the key exchange and the one read
