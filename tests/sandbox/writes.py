@@ -3,9 +3,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The request log read as writes: which kind each API write was, and whether any was done twice.
 
-``summarise(entries)`` (``GET /_sandbox/writes``) counts, per write kind, the requests sent, the
-faults injected into them, how many the API committed (processed with a 2xx answer, a
-``lost_response`` included), and the **duplicates**: requests for a write that is not idempotent
+``summarise(entries)`` (``GET /_sandbox/writes``) counts the requests and the faults injected (by
+fault kind), and per write kind the requests sent, the faults injected into them, how many the API
+committed (processed with a 2xx answer, a ``lost_response`` included), and the **duplicates**: requests for a write that is not idempotent
 (create, add/delete alias, cleanup, batch create) that reached the API after the same write had
 already been committed. Such a repeat creates something twice or is refused as "already there";
 a correct client sends none. A repeat of an idempotent write (update, password, disable, delete,
@@ -83,9 +83,11 @@ def summarise(entries: list[dict]) -> dict:
             figures["committed"] += 1
             done.add(identity)
     order = [kind for kind, *dummy in WRITE_KINDS]
+    faults = [entry["fault"] for entry in entries if entry.get("fault") is not None]
     return {
         "requests": len(entries),
-        "faults": sum(entry.get("fault") is not None for entry in entries),
+        "faults": len(faults),
+        "faults_by_kind": {kind: faults.count(kind) for kind in sorted(set(faults))},
         "reads": sum(classify(entry) is None for entry in entries),
         "duplicates": sum(figures["duplicates"] for figures in kinds.values()),
         "kinds": sorted(kinds.values(), key=lambda figures: order.index(figures["kind"])),

@@ -81,9 +81,10 @@ def test_an_idempotent_write_sent_again_is_a_repeat_not_a_duplicate(sandbox):
     assert (figures(sandbox, "disable")["repeats"], figures(sandbox, "disable")["duplicates"]) == (1, 0)
     assert figures(sandbox, "add alias")["duplicates"] == 1
     assert (result["requests"], result["faults"], result["reads"], result["duplicates"]) == (4, 1, 0, 1)
+    assert result["faults_by_kind"] == {"lost_response": 1}
 
 
 def test_the_figures_are_served_over_http(sandbox):
     call(sandbox, "GET", MAILBOX)
     answer = requests.get(sandbox.url + "/_sandbox/writes", timeout=10).json()
-    assert answer == {"requests": 1, "faults": 0, "reads": 1, "duplicates": 0, "kinds": []}
+    assert answer == {"requests": 1, "faults": 0, "faults_by_kind": {}, "reads": 1, "duplicates": 0, "kinds": []}
