@@ -29,8 +29,8 @@ Retry policy (one place, :meth:`Transport.request`). Each failed attempt is one 
 Every request is sent at most ``1 + max_retries`` times; when the budget is spent on an unknown
 outcome, ``confirm`` (if any) has the last word. 429 and 503 honour ``Retry-After`` (seconds or an
 HTTP date), clamped to ``retry_after_max``; otherwise the wait is exponential backoff with jitter,
-capped at ``backoff_max``. The default budget (12 retries, waits capped at 5 s: about 25 to 50 s
-of waiting in all) is sized for goal R1, one run converging with 30% of answers faulted: one
+capped at ``backoff_max``. The default budget (12 retries, waits from 0.25 s doubling up to 5 s:
+about 20 to 45 s of waiting in all) is sized for goal R1, one run converging with 30% of answers faulted: one
 request then fails all 13 attempts with a chance of 0.3 ** 13, under 1 in 6 million, so a run of
 a few hundred requests almost never loses one.
 """
@@ -62,7 +62,7 @@ MAX_MESSAGE = 1000
 
 DEFAULT_TIMEOUT = 30
 DEFAULT_MAX_RETRIES = 12
-DEFAULT_BACKOFF_BASE = 0.5
+DEFAULT_BACKOFF_BASE = 0.25
 DEFAULT_BACKOFF_MAX = 5.0
 DEFAULT_RETRY_AFTER_MAX = 60.0
 
