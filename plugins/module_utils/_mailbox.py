@@ -22,7 +22,7 @@ from __future__ import annotations
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import ApiError, RequestError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import (
     MAILBOX_STATE_DISABLED, check_comment, check_local_part, check_password, check_quota, is_disabled, normalise_alias,
-    parse_aliases, parse_target, resolve_target)
+    parse_aliases, parse_target, resolve_target, same_field)
 
 FIELDS = ('comment', 'quota', 'is_local', 'aliases')
 """Mailbox fields the update call can set (and the module compares)."""
@@ -117,17 +117,9 @@ def describe_params(params):
 
 # -- comparing ------------------------------------------------------------------------------
 
-def _same(field, current, wanted):
-    if field == 'aliases':
-        return sorted(a.lower() for a in parse_aliases(current)) == sorted(wanted)
-    if field == 'comment':
-        return (current or '') == wanted
-    return current == wanted
-
-
 def field_changes(mailbox, desired):
     """The fields of ``desired`` that differ from ``mailbox`` (only those are sent)."""
-    return dict((field, desired[field]) for field in FIELDS if field in desired and not _same(field, mailbox.get(field), desired[field]))
+    return dict((field, desired[field]) for field in FIELDS if field in desired and not same_field(field, mailbox.get(field), desired[field]))
 
 
 def view(mailbox, address):
@@ -251,10 +243,10 @@ def manage_mailbox(client, params, check_mode=False):
     Result keys: ``changed``, ``mailbox`` (as it now stands, or would stand; ``{}`` when absent)
     and ``diff`` (``before``/``after`` from :func:`view`, a password only as a note).
     """
-    target, desired = mailbox_inputs(params)
+    desired = mailbox_inputs(params)[1]
     state = params.get('state') or 'present'
     password = params.get('password')
-    target = resolve_target(client, target.name, target.domain, target.domain_id)
+    target = resolve_target(client, params['name'], params.get('domain'), params.get('domain_id'))
     address = describe(target)
     current = client.find_mailbox(target.domain_id, target.name)
 

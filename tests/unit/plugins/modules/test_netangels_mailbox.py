@@ -398,6 +398,29 @@ def test_domain_and_domain_id_are_mutually_exclusive(http, run_module):
     assert result['failed'] and 'mutually exclusive' in result['msg']
 
 
+@pytest.mark.parametrize('check_mode', [False, True])
+@pytest.mark.parametrize('state', ['present', 'absent', 'disabled'])
+def test_a_full_address_in_another_domain_than_domain_id_fails_naming_both_with_no_write(http, run_module, state, check_mode):
+    """carol@example.com with the domain_id of example.org once created carol in example.org."""
+    login(http)
+    domains(http)
+    result = run(run_module, check_mode=check_mode, name='carol@example.com', domain_id=1002, password=PASSWORD, state=state)
+    assert result['failed'] and not result.get('changed')
+    assert result['msg'] == ('Cannot manage the NetAngels mailbox carol@example.com: The mailbox carol@example.com is in the '
+                             'domain example.com, but domain_id 1002 is the mail domain example.org: give the ID of example.com, '
+                             'or leave domain_id out.')
+    assert [r.method for r in http.requests] == ['POST', 'GET']  # the key exchange and the one domain-list read
+
+
+def test_a_full_address_with_its_own_domain_id_costs_one_domain_list_read(http, run_module):
+    login(http)
+    domains(http)
+    found(http, entity())
+    result = run(run_module, name='alice@example.com', domain_id=1001)
+    assert result['changed'] is False and result['mailbox']['id'] == 7
+    assert_no_writes(http)
+
+
 def test_forward_only_without_any_forwarding_address_fails_before_writing(http, run_module):
     login(http)
     http.expect('GET', MAILBOXES, body={'count': 1, 'entities': [entity(aliases='')]})
