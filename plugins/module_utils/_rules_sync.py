@@ -26,13 +26,14 @@ What it cannot do: the API has no version or ETag, so a writer outside the lock 
 between our read and our PUT loses its change without anyone noticing (we detect only the loss
 of *our* change), and a writer that overwrites the list after our read-back is not seen either.
 
-Check mode reads once, takes no lock and never writes. No Ansible here; errors are the
-transport's :class:`~._http.ApiError` or a ``ValueError`` subclass, which the module runner
-turns into a failure.
+Check mode reads once, takes no lock and never writes. No Ansible here; errors are
+:class:`~._errors.Error` subclasses (the transport's, a rule's, the lock's, :class:`ConfirmError`),
+which the module runner turns into a failure.
 """
 
 from __future__ import annotations
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._local_lock import DEFAULT_TIMEOUT, exclusive_lock
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._routing_rules import (
     api_rule_warnings,
@@ -47,7 +48,7 @@ CONFIRM_ROUNDS = 3
 LOCK_NAMESPACE = 'yandex360-routing-rules'
 
 
-class ConfirmError(ValueError):
+class ConfirmError(Error):
     """The change was written but another writer kept undoing it."""
 
 

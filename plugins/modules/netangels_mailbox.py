@@ -207,15 +207,13 @@ mailbox:
       sample: '2026-01-15T10:00:00+00:00'
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailbox import describe_params, manage_mailbox
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import netangels_argument_spec, netangels_client, run
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import netangels_client, netangels_module, run
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=netangels_argument_spec(
+    module = netangels_module(
+        dict(
             name=dict(type='str', required=True),
             domain=dict(type='str'),
             domain_id=dict(type='int'),

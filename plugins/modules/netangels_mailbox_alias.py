@@ -90,15 +90,13 @@ mailbox_id:
   sample: 20001
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailbox import manage_aliases
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import netangels_argument_spec, netangels_client, run
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import netangels_client, netangels_module, run
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=netangels_argument_spec(
+    module = netangels_module(
+        dict(
             mailbox=dict(type='str'),
             mailbox_id=dict(type='int'),
             aliases=dict(type='list', elements='str', required=True),
