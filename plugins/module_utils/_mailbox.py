@@ -14,13 +14,14 @@ call's answer and sends nothing), so check mode takes exactly the decisions a re
 
 Errors are raised, never turned into failures here: :class:`~._errors.InputError` for bad input
 or an impossible request, the transport's ``ApiError`` (with the step that failed prepended) for
-the API. The module runner turns both into ``fail_json``.
+the API. The module runner turns both into ``fail_json``. When a write was attempted and the task
+failed, the error carries what the task had done (:func:`progress`).
 """
 
 from __future__ import annotations
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error, InputError
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import RequestError
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import AuthError, NotFoundError, RequestError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import (
     MAILBOX_STATE_DISABLED, check_comment, check_local_part, check_password, check_quota, is_disabled, normalise_alias,
     parse_aliases, parse_target, resolve_target, same_field)
@@ -140,22 +141,28 @@ CLEANUP = 'emptying it (cleanup)'
 
 
 class LiveWriter(object):
-    """Performs each step through the client; every failure names the step."""
+    """Performs each step through the client; every failure names the step.
+
+    ``steps`` lists the writes attempted, ``done`` those the API confirmed.
+    """
 
     check_mode = False
 
     def __init__(self, client):
         self.client = client
         self.steps = []
+        self.done = []
 
     def _do(self, step, call, *args):
         self.steps.append(step)
         try:
-            return call(*args)
+            answer = call(*args)
         except Error as exc:
             if step == CLEANUP and isinstance(exc, RequestError) and exc.status == 400:
                 step += ': the API forbids cleanup for this mailbox'
             raise exc.prefixed(step) from exc
+        self.done.append(step)
+        return answer
 
     def create(self, domain_id, name, password, comment):
         return self._do('creating it', self.client.create_mailbox, domain_id, name, password, comment)
@@ -189,6 +196,7 @@ class CheckWriter(object):
 
     def __init__(self):
         self.steps = []
+        self.done = self.steps
 
     def create(self, domain_id, name, password, comment):
         self.steps.append('creating it')
@@ -227,6 +235,23 @@ def writer_for(client, check_mode):
     return CheckWriter() if check_mode else LiveWriter(client)
 
 
+def progress(exc, writer, before, last, read_again):
+    """What a task that failed while writing had done: ``(changed, the mailbox as it now stands)``.
+
+    The mailbox is read again (``read_again()``; if that read fails too, the last known state is
+    kept). A confirmed write is a change. So is a difference the read shows when the failed write
+    may have been made after all (no answer, a server error, a rate limit after a lost answer);
+    not when the API refused it outright (another 4xx), which also keeps others' changes out.
+    """
+    now = last
+    try:
+        now = read_again()
+    except Error:
+        pass
+    refused = isinstance(exc, (RequestError, AuthError, NotFoundError))
+    return bool(writer.done) or (not refused and view(now, '') != view(before, '')), now
+
+
 # -- netangels_mailbox ----------------------------------------------------------------------
 
 def manage_mailbox(client, params, check_mode=False):
@@ -258,24 +283,29 @@ def manage_mailbox(client, params, check_mode=False):
     writer = writer_for(client, check_mode)
     mailbox = current
     password_sent = False
-    if state == 'absent':
-        if current is not None:
-            writer.delete(current)
-        mailbox = None
-    else:
-        if mailbox is None:
-            mailbox = writer.create(target.domain_id, target.name, password, desired.get('comment'))
-            password_sent = True
-        changes = field_changes(mailbox, desired)
-        if changes:
-            mailbox = writer.update(mailbox, changes) or mailbox
-        if params.get('update_password') == 'always' and not password_sent:
-            mailbox = writer.change_password(mailbox, password) or mailbox
-            password_sent = True
-        if params.get('cleanup') and int(mailbox.get('used') or 0) > 0:
-            mailbox = writer.cleanup(mailbox) or mailbox
-        if state == 'disabled' and not is_disabled(mailbox):
-            mailbox = writer.disable(mailbox) or mailbox
+    try:
+        if state == 'absent':
+            if current is not None:
+                writer.delete(current)
+            mailbox = None
+        else:
+            if mailbox is None:
+                mailbox = writer.create(target.domain_id, target.name, password, desired.get('comment'))
+                password_sent = True
+            changes = field_changes(mailbox, desired)
+            if changes:
+                mailbox = writer.update(mailbox, changes) or mailbox
+            if params.get('update_password') == 'always' and not password_sent:
+                mailbox = writer.change_password(mailbox, password) or mailbox
+                password_sent = True
+            if params.get('cleanup') and int(mailbox.get('used') or 0) > 0:
+                mailbox = writer.cleanup(mailbox) or mailbox
+            if state == 'disabled' and not is_disabled(mailbox):
+                mailbox = writer.disable(mailbox) or mailbox
+    except Error as exc:
+        changed, now = progress(exc, writer, current, mailbox, lambda: client.find_mailbox(target.domain_id, target.name))
+        exc.result = dict(changed=changed, mailbox=now or {})
+        raise
 
     before = view(current, address)
     after = view(mailbox, address)
@@ -323,13 +353,20 @@ def manage_aliases(client, params, check_mode=False):
     mailbox = find_alias_mailbox(client, target, params.get('mailbox_id'))
     present = [a.lower() for a in mailbox['aliases']]
     writer = writer_for(client, check_mode)
+    current = mailbox
     before = {'aliases': list(mailbox['aliases'])}
-    for alias in wanted:
-        if state == 'present' and alias not in present:
-            mailbox = writer.add_alias(mailbox, alias) or mailbox
-        elif state == 'absent' and alias in present:
-            mailbox = writer.delete_alias(mailbox, alias) or mailbox
-        present = [a.lower() for a in mailbox['aliases']]
+    try:
+        for alias in wanted:
+            if state == 'present' and alias not in present:
+                mailbox = writer.add_alias(mailbox, alias) or mailbox
+            elif state == 'absent' and alias in present:
+                mailbox = writer.delete_alias(mailbox, alias) or mailbox
+            present = [a.lower() for a in mailbox['aliases']]
+    except Error as exc:
+        changed, now = progress(exc, writer, current, mailbox, lambda: client.get_mailbox(current['id']))
+        now = now or mailbox
+        exc.result = dict(changed=changed, aliases=list(now['aliases']), mailbox_id=current.get('id'))
+        raise
     after = {'aliases': list(mailbox['aliases'])}
     return dict(changed=bool(writer.steps), aliases=list(mailbox['aliases']), mailbox_id=mailbox.get('id'),
                 diff=dict(before=before, after=after))

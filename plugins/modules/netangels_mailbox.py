@@ -157,7 +157,9 @@ mailbox:
     - The mailbox as it now stands, or would stand in check mode; V({}) when it is absent.
     - In check mode a mailbox that would be created has no RV(mailbox.id), and fields the API would default are missing.
     - Never contains a password.
-  returned: success
+    - Also returned when the task failed after it had tried a write (the mailbox is read again then; C(changed) says
+      whether the task changed it before failing, for example when the create succeeded and the quota update failed).
+  returned: success, or failure after a write was tried
   type: dict
   contains:
     id:

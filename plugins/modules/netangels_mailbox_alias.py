@@ -78,14 +78,17 @@ EXAMPLES = r'''
 
 RETURN = r'''
 aliases:
-  description: Every forwarding address of the mailbox as it now stands, or would stand in check mode.
-  returned: success
+  description:
+    - Every forwarding address of the mailbox as it now stands, or would stand in check mode.
+    - Also returned when the task failed after it had tried to add or remove an address (the mailbox is read again
+      then); C(changed) says whether the task changed it before failing.
+  returned: success, or failure after a write was tried
   type: list
   elements: str
   sample: [alice.archive@example.net, manager@example.com]
 mailbox_id:
   description: The mailbox's ID.
-  returned: success
+  returned: success, or failure after a write was tried
   type: int
   sample: 20001
 '''
