@@ -272,7 +272,7 @@ rules:
     - After a write this is the list as read back from the API, so it also shows rules that another writer added at the
       same time.
     - Also returned, with C(changed=true), when the task failed after the API had accepted a write (reading the list
-      back failed, or another writer kept undoing the change): the list as last written or read.
+      back failed, or another writer kept undoing the change). It is then the list as last written or read.
   returned: success, or failure after a write
   type: list
   elements: dict
