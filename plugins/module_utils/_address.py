@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
+
 ADDRESS_MAX_LENGTH = 254
 
 _DOMAIN_LABEL = r'[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
@@ -24,7 +26,7 @@ _ADDRESS_RE = re.compile(r"^[A-Za-z0-9.!#$%%&'*+/=?^_`{|}~-]+@%s(?:\.%s)+$" % (_
 
 
 def normalise_address(value):
-    """A forwarding address as NetAngels stores it: stripped and lower-cased. Raises ValueError.
+    """A forwarding address as NetAngels stores it: stripped and lower-cased. Raises InputError.
 
     Assumption (undocumented by both vendors): ``local@domain.tld`` (a dotted domain, the usual
     local-part characters, ASCII only: an internationalised domain is written in its ``xn--``
@@ -34,8 +36,8 @@ def normalise_address(value):
     bad value.
     """
     if not isinstance(value, str) or not value.strip():
-        raise ValueError('%r is not an e-mail address' % (value,))
+        raise InputError('%r is not an e-mail address' % (value,))
     address = value.strip().lower()
     if len(address) > ADDRESS_MAX_LENGTH or not _ADDRESS_RE.match(address):
-        raise ValueError('"%s" is not an e-mail address (expected name@example.com)' % value)
+        raise InputError('"%s" is not an e-mail address (expected name@example.com)' % value)
     return address

@@ -37,12 +37,15 @@ a few hundred requests almost never loses one.
 
 from __future__ import annotations
 
+import html
 import json
 import random
+import re
 import time
 import traceback
 from email.utils import parsedate_to_datetime
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._version import COLLECTION_NAME, COLLECTION_VERSION
 
 REQUESTS_IMPORT_ERROR = None
@@ -67,24 +70,21 @@ DEFAULT_BACKOFF_MAX = 5.0
 DEFAULT_RETRY_AFTER_MAX = 60.0
 
 
-class ApiError(Exception):
+class ApiError(Error):
     """An HTTP call failed. ``status`` is None when no answer arrived.
 
     ``message`` is the full, redacted text; ``vendor_message`` is what the API itself said and
-    ``details`` its answer body (parsed JSON or text), both redacted.
+    ``details`` its answer body (parsed JSON or text), both redacted. To say which step failed,
+    use :meth:`~._errors.Error.prefixed` (it keeps the class and every attribute).
     """
 
     def __init__(self, message, status=None, vendor_message=None, details=None, method=None, url=None):
         super(ApiError, self).__init__(message)
-        self.message = message
         self.status = status
         self.vendor_message = vendor_message
         self.details = details
         self.method = method
         self.url = url
-
-    def __str__(self):
-        return self.message
 
 
 class TransportError(ApiError):
@@ -134,10 +134,15 @@ def error_class(status):
 
 
 class Redactor(object):
-    """Replaces every registered secret value with ``********`` in text and nested data."""
+    """Replaces every registered secret value with ``********`` in text and nested data.
 
-    def __init__(self, secrets=None):
-        self._secrets = set()
+    ``store`` is the set the secrets are kept in; pass the module's ``no_log_values`` so that every
+    secret learnt during the run (an exchanged token, a password sent) is also removed from the
+    module's result, whatever path it takes there.
+    """
+
+    def __init__(self, secrets=None, store=None):
+        self._secrets = set() if store is None else store
         for secret in secrets or ():
             self.add(secret)
 
@@ -162,11 +167,37 @@ class Redactor(object):
         return value
 
 
-def vendor_message(body, text):
+_HTML_START = re.compile(r'^\s*(<!doctype\s+html|<html|<head|<body|<title)', re.IGNORECASE)
+_HTML_TITLE = re.compile(r'<title[^>]*>(.*?)</title\s*>', re.IGNORECASE | re.DOTALL)
+_HTML_HEADING = re.compile(r'<h1[^>]*>(.*?)</h1\s*>', re.IGNORECASE | re.DOTALL)
+_HTML_CODE = re.compile(r'<(script|style)[^>]*>.*?</\1\s*>', re.IGNORECASE | re.DOTALL)
+_TAGS = re.compile(r'<[^>]*>')
+HTML_TITLE_MAX = 120
+
+
+def html_summary(text, content_type=None):
+    """``'an HTML page: "502 Bad Gateway"'`` for an HTML answer (a proxy's error page), else None.
+
+    An HTML page is told by its ``Content-Type`` or by how it starts; it is summarised to its
+    title (or first heading, or the start of its text), never returned whole.
+    """
+    text = text or ''
+    if 'html' not in (content_type or '').lower() and not _HTML_START.match(text):
+        return None
+    match = _HTML_TITLE.search(text) or _HTML_HEADING.search(text)
+    title = match.group(1) if match else _HTML_CODE.sub(' ', text)
+    title = ' '.join(html.unescape(_TAGS.sub(' ', title)).split())
+    if len(title) > HTML_TITLE_MAX:
+        title = title[:HTML_TITLE_MAX - 3] + '...'
+    return 'an HTML page: "%s"' % title if title else 'an HTML page without a title'
+
+
+def vendor_message(body, text, content_type=None):
     """Best-effort one-line summary of an error body whose shape the vendor does not document.
 
     Yandex 360 answers ``{"code", "message", "details"}``; the NetAngels error body is not
     documented, so a JSON body is summarised whole (``{"field": ["problem"]}`` reads well as is).
+    An HTML page (a front proxy's 502 or 503) is summarised to its title (:func:`html_summary`).
     """
     if isinstance(body, dict):
         for key in ('message', 'detail', 'error', 'error_description'):
@@ -175,6 +206,9 @@ def vendor_message(body, text):
         return json.dumps(body, ensure_ascii=False, sort_keys=True)
     if isinstance(body, list):
         return json.dumps(body, ensure_ascii=False)
+    summary = html_summary(text, content_type)
+    if summary:
+        return summary
     text = (text or '').strip()
     return text[:MAX_MESSAGE] if text else 'no message'
 
@@ -219,7 +253,7 @@ class Transport(object):
     def __init__(self, timeout=DEFAULT_TIMEOUT, validate_certs=True, ca_path=None, secrets=None,
                  max_retries=DEFAULT_MAX_RETRIES, backoff_base=DEFAULT_BACKOFF_BASE,
                  backoff_max=DEFAULT_BACKOFF_MAX, retry_after_max=DEFAULT_RETRY_AFTER_MAX,
-                 sleep=None, user_agent_suffix=None):
+                 sleep=None, user_agent_suffix=None, secret_store=None):
         if not HAS_REQUESTS:
             raise RuntimeError('The Python library "requests" is required.')
         self.session = requests.Session()
@@ -234,7 +268,7 @@ class Transport(object):
         self.backoff_base = float(backoff_base)
         self.backoff_max = float(backoff_max)
         self.retry_after_max = float(retry_after_max)
-        self.redactor = Redactor(secrets)
+        self.redactor = Redactor(secrets, store=secret_store)
         self._sleep = sleep
         self.request_count = 0
 
@@ -355,6 +389,7 @@ class Transport(object):
 
     def _handle(self, method, url, response, attempts=0):
         text = response.text or ''
+        content_type = response.headers.get('Content-Type')
         body = None
         if text.strip():
             try:
@@ -365,14 +400,18 @@ class Transport(object):
             if text.strip() and body is None:
                 raise InvalidResponseError(
                     '%s: the API answered HTTP %d with a body that is not JSON: %s' % (
-                        self._describe(method, url), response.status_code, self.redactor.text(text[:200])),
+                        self._describe(method, url), response.status_code,
+                        html_summary(text, content_type) or self.redactor.text(text[:200])),
                     status=response.status_code, method=method, url=self.redactor.text(url))
             return Response(response.status_code, response.headers, body, text)
-        said = self.redactor.text(vendor_message(body, text))[:MAX_MESSAGE]
+        said = self.redactor.text(vendor_message(body, text, content_type))[:MAX_MESSAGE]
         message = '%s: HTTP %d: %s' % (self._describe(method, url), response.status_code, said)
         if attempts:
             message += ' (after %d retries)' % attempts
-        details = self.redactor.data(body) if body is not None else self.redactor.text(text[:MAX_MESSAGE])
+        if body is not None:
+            details = self.redactor.data(body)
+        else:
+            details = self.redactor.text(html_summary(text, content_type) or text[:MAX_MESSAGE])
         raise error_class(response.status_code)(
             message, status=response.status_code, vendor_message=said, details=details,
             method=method, url=self.redactor.text(url))

@@ -41,11 +41,13 @@ import tempfile
 import time
 from contextlib import contextmanager
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error
+
 DEFAULT_TIMEOUT = 300.0
 POLL_INTERVAL = 0.05
 
 
-class LockError(ValueError):
+class LockError(Error):
     """The lock could not be taken (timeout, unsafe lock directory, file system error)."""
 
 

@@ -24,6 +24,7 @@ from collections import namedtuple
 # with the forward action of Yandex 360 routing rules.
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._address import (  # noqa: F401 pylint: disable=unused-import
     normalise_address as normalise_alias)
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import AuthError, InvalidResponseError, NotFoundError
 
 DEFAULT_API_URL = 'https://api-ms.netangels.ru'
@@ -42,22 +43,22 @@ def parse_target(name=None, domain=None, domain_id=None):
     the domain). Exactly one of ``domain`` and ``domain_id`` is needed unless the address gives
     it; a full address whose domain contradicts ``domain`` is an error. With a full address and
     ``domain_id`` the target keeps both, and :func:`resolve_target` checks that they agree.
-    Raises ValueError.
+    Raises InputError.
     """
     if domain is not None and domain_id is not None:
-        raise ValueError('Set either domain or domain_id, not both.')
+        raise InputError('Set either domain or domain_id, not both.')
     if domain is not None:
         domain = domain.lower().rstrip('.')
     if name is not None and '@' in name:
         local, address_domain = name.rsplit('@', 1)
         if not local or not address_domain:
-            raise ValueError('"%s" is not a mailbox address: expected alice or alice@example.com.' % name)
+            raise InputError('"%s" is not a mailbox address: expected alice or alice@example.com.' % name)
         if domain and domain != address_domain.lower():
-            raise ValueError('The address %s is not in the domain given as domain (%s).' % (name, domain))
+            raise InputError('The address %s is not in the domain given as domain (%s).' % (name, domain))
         domain = address_domain.lower()
         name = local
     if domain is None and domain_id is None:
-        raise ValueError('Say which mail domain: set domain (a name such as example.com) or domain_id, '
+        raise InputError('Say which mail domain: set domain (a name such as example.com) or domain_id, '
                          'or give the mailbox as a full address.')
     return MailboxTarget(name, domain, domain_id)
 
@@ -67,7 +68,7 @@ def resolve_target(client, name=None, domain=None, domain_id=None):
 
     A domain name (given, or the domain of a full address) costs one read of the domain list: it
     maps the name to its ID, or, when ``domain_id`` is given too, proves that the two agree (a
-    contradiction is a ValueError naming both, raised before any write). A local part with
+    contradiction is an InputError naming both, raised before any write). A local part with
     ``domain_id`` costs no request.
     """
     target = parse_target(name, domain, domain_id)
@@ -79,7 +80,7 @@ def resolve_target(client, name=None, domain=None, domain_id=None):
     if names.get(int(target.domain_id)) != target.domain:
         actual = 'is the mail domain %s' % names[int(target.domain_id)] if int(target.domain_id) in names \
             else 'is not a mail domain of this NetAngels account'
-        raise ValueError('The mailbox %s@%s is in the domain %s, but domain_id %s %s: give the ID of %s, '
+        raise InputError('The mailbox %s@%s is in the domain %s, but domain_id %s %s: give the ID of %s, '
                          'or leave domain_id out.' % (target.name, target.domain, target.domain, target.domain_id, actual,
                                                       target.domain))
     return target
@@ -124,7 +125,7 @@ class NetAngelsClient(object):
 
     def __init__(self, transport, api_url=DEFAULT_API_URL, auth_url=DEFAULT_AUTH_URL, api_key=None, api_token=None):
         if not api_key and not api_token:
-            raise ValueError('NetAngels credentials are missing: set api_key (or NETANGELS_API_KEY) or api_token (or NETANGELS_API_TOKEN).')
+            raise InputError('NetAngels credentials are missing: set api_key (or NETANGELS_API_KEY) or api_token (or NETANGELS_API_TOKEN).')
         self.transport = transport
         self.api_url = api_url.rstrip('/')
         self.auth_url = auth_url

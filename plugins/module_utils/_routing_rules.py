@@ -110,6 +110,7 @@ import json
 import re
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._address import normalise_address
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 
 __all__ = [
     'RuleError',
@@ -149,7 +150,7 @@ RULE_KEYS = ('condition', 'actions', 'direction', 'scope', 'terminal')
 ACTION_KEYS = ('action', 'email', 'data')
 
 
-class RuleError(ValueError):
+class RuleError(InputError):
     """A rule or condition is invalid.
 
     ``path`` names the offending element (``rules[2].condition.subject``) and
@@ -357,7 +358,7 @@ def validate_email(email, path='email'):
         raise RuleError(path, 'the address must be a string, got %s' % _got(email))
     try:
         normalise_address(email)
-    except ValueError as exc:
+    except InputError as exc:
         raise RuleError(path, str(exc)) from None
     return email.strip()
 

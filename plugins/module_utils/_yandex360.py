@@ -12,6 +12,7 @@ Plain dicts in and out, the transport's typed exceptions, nothing of Ansible.
 
 from __future__ import annotations
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import InvalidResponseError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._routing_rules import normalise_api_rules, same_rules
 
@@ -23,7 +24,7 @@ class Yandex360Client(object):
 
     def __init__(self, transport, oauth_token, api_url=DEFAULT_API_URL):
         if not oauth_token:
-            raise ValueError('The Yandex 360 OAuth token is missing: set oauth_token (or YANDEX360_OAUTH_TOKEN).')
+            raise InputError('The Yandex 360 OAuth token is missing: set oauth_token (or YANDEX360_OAUTH_TOKEN).')
         self.transport = transport
         self.api_url = api_url.rstrip('/')
         self._headers = {'Authorization': 'OAuth %s' % oauth_token}

@@ -271,7 +271,9 @@ rules:
       normalised to the API's shape with every key present, like the info module returns them.
     - After a write this is the list as read back from the API, so it also shows rules that another writer added at the
       same time.
-  returned: success
+    - Also returned, with C(changed=true), when the task failed after the API had accepted a write (reading the list
+      back failed, or another writer kept undoing the change). It is then the list as last written or read.
+  returned: success, or failure after a write
   type: list
   elements: dict
   contains:
@@ -295,10 +297,10 @@ rules:
       sample: true
 '''
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback
+from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._local_lock import DEFAULT_TIMEOUT
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import run, yandex360_argument_spec, yandex360_client
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import run, yandex360_client, yandex360_module
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._routing_rules import diff_text, normalise_rules
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._rules_sync import sync_rules
 
@@ -316,8 +318,8 @@ RULE_OPTIONS = dict(
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=yandex360_argument_spec(
+    module = yandex360_module(
+        dict(
             rules=dict(type='list', elements='dict', required=True, options=RULE_OPTIONS),
             state=dict(type='str', choices=['present', 'absent'], default='present'),
             exclusive=dict(type='bool', default=False),

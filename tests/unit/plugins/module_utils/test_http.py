@@ -292,7 +292,7 @@ def test_opaque_error_bodies_are_shown(http):
     assert 'This field is required.' in str(info.value)
     with pytest.raises(_http.RequestError) as info:
         transport().request('POST', URL)
-    assert info.value.details == '<html>Bad Request</html>'
+    assert info.value.details == 'an HTML page: "Bad Request"'
 
 
 def test_non_json_success_is_an_invalid_response(http):
@@ -334,3 +334,51 @@ def test_version_matches_galaxy_yml():
     with open(galaxy) as handle:
         versions = [line.split(':', 1)[1].strip() for line in handle if line.startswith('version:')]
     assert versions == [COLLECTION_VERSION]
+
+
+# -- a proxy's HTML error page is summarised, never dumped --------------------------------------
+
+NGINX_502 = ('<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n'
+             '<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n' + '<!-- a padding comment for old browsers -->\r\n' * 6)
+
+
+@pytest.mark.parametrize('text, content_type, expected', [
+    (NGINX_502, 'text/html', 'an HTML page: "502 Bad Gateway"'),
+    (NGINX_502, None, 'an HTML page: "502 Bad Gateway"'),
+    ('<!DOCTYPE html><html><body><h1>Service &amp; API\n unavailable</h1><p>later</p></body></html>', None,
+     'an HTML page: "Service & API unavailable"'),
+    ('<html><head><style>p {color: red}</style><script>var secret = 1;</script></head><body><p>Try later</p></body></html>', None,
+     'an HTML page: "Try later"'),
+    ('<p>no html start</p>', 'text/html; charset=utf-8', 'an HTML page: "no html start"'),
+    ('<html><body></body></html>', None, 'an HTML page without a title'),
+    ('<html><title>%s</title></html>' % ('x' * 300), None, 'an HTML page: "%s..."' % ('x' * 117)),
+    ('Service Unavailable', 'text/plain', None),
+    ('{"message": "<b>not html</b>"}', 'application/json', None),
+])
+def test_html_pages_are_summarised_to_their_title(text, content_type, expected):
+    assert _http.html_summary(text, content_type) == expected
+
+
+@pytest.mark.parametrize('status', [502, 503])
+def test_a_proxy_error_page_is_summarised_in_the_message_and_the_details(http, status):
+    for dummy in range(3):
+        http.expect('GET', URL, status=status, text=NGINX_502.replace('502 Bad Gateway', '%d Proxy Error' % status),
+                    headers={'Content-Type': 'text/html'})
+    with pytest.raises(_http.ServerError) as info:
+        transport(max_retries=2).request('GET', URL)
+    assert str(info.value) == 'GET %s: HTTP %d: an HTML page: "%d Proxy Error" (after 2 retries)' % (URL, status, status)
+    assert info.value.details == info.value.vendor_message == 'an HTML page: "%d Proxy Error"' % status
+    assert '<' not in str(info.value)
+
+
+def test_a_success_answer_that_is_an_html_page_is_summarised(http):
+    http.expect('GET', URL, status=200, text=NGINX_502.replace('502 Bad Gateway', 'Log in to the Wi-Fi'), headers={'Content-Type': 'text/html'})
+    with pytest.raises(_http.InvalidResponseError) as info:
+        transport().request('GET', URL)
+    assert str(info.value) == 'GET %s: the API answered HTTP 200 with a body that is not JSON: an HTML page: "Log in to the Wi-Fi"' % URL
+
+
+def test_the_redactor_can_fill_the_module_s_own_set_of_secrets():
+    store = set()
+    transport(secrets=['key-1'], secret_store=store).add_secret('token-2')
+    assert store == {'key-1', 'token-2'}

@@ -12,6 +12,7 @@ import json
 import pytest
 import requests
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
 from ansible_collections.mailops.hosted_mail.plugins.modules import netangels_mailbox_alias
 
 API = 'https://api.test'
@@ -144,8 +145,9 @@ def test_a_refused_add_is_surfaced(http, run_module):
     login(http)
     lookup(http, entity())
     http.expect('PUT', MAILBOX + 'add-alias/', status=400, body={'detail': 'alias: too many aliases'})
+    http.expect('GET', MAILBOX, body=entity())  # the mailbox as it now stands
     result = run(run_module, aliases=['a@example.net'])
-    assert result['failed']
+    assert result['failed'] and result['changed'] is False
     assert result['msg'] == ('Cannot change the forwarding addresses of the NetAngels mailbox alice@example.com: adding the '
                              'forwarding address a@example.net: PUT https://api.test/api/v2/mail/mailboxes/7/add-alias/: HTTP 400: '
                              'alias: too many aliases')
@@ -198,3 +200,40 @@ def test_bad_input_fails_before_any_request(http, run_module, extra, message):
 def test_mailbox_or_mailbox_id_is_required(http, run_module):
     result = run(run_module, mailbox=None, aliases=['a@example.net'])
     assert result['failed'] and 'one of the following is required' in result['msg']
+
+
+def test_first_address_added_then_the_second_refused(http, run_module):
+    login(http)
+    lookup(http, entity())
+    http.expect('PUT', MAILBOX + 'add-alias/', status=201, json_body={'alias': 'a@example.net'}, body=entity(aliases='keep@example.net,a@example.net'))
+    http.expect('PUT', MAILBOX + 'add-alias/', status=400, json_body={'alias': 'b@example.net'}, body={'detail': 'alias: too many aliases'})
+    http.expect('GET', MAILBOX, body=entity(aliases='keep@example.net,a@example.net'))  # was the refused one made after all?
+    http.expect('GET', MAILBOX, body=entity(aliases='keep@example.net,a@example.net'))  # the mailbox as it now stands
+    result = run(run_module, aliases=['a@example.net', 'b@example.net'])
+    assert result['failed'] is True and result['changed'] is True
+    assert result['aliases'] == ['keep@example.net', 'a@example.net'] and result['mailbox_id'] == 7
+    assert 'adding the forwarding address b@example.net' in result['msg'] and 'too many aliases' in result['msg']
+
+
+def test_a_refused_first_address_changed_nothing(http, run_module):
+    login(http)
+    lookup(http, entity())
+    http.expect('PUT', MAILBOX + 'add-alias/', status=400, body={'detail': 'alias: too many aliases'})
+    http.expect('GET', MAILBOX, body=entity())
+    http.expect('GET', MAILBOX, body=entity())
+    result = run(run_module, aliases=['a@example.net', 'b@example.net'])
+    assert result['failed'] is True and result['changed'] is False
+    assert result['aliases'] == ['keep@example.net']
+
+
+def test_an_add_whose_answer_was_lost_then_rate_limited_is_failed_and_changed(http, run_module):
+    """The add was made but its answer lost; every repeat was refused with 429: a read shows the change."""
+    login(http)
+    lookup(http, entity())
+    http.expect('PUT', MAILBOX + 'add-alias/', raises=requests.exceptions.ConnectionError('reset'))
+    for dummy in range(_http.DEFAULT_MAX_RETRIES):
+        http.expect('PUT', MAILBOX + 'add-alias/', status=429, headers={'Retry-After': '0'}, body={'detail': 'slow down'})
+    http.expect('GET', MAILBOX, body=entity(aliases='keep@example.net,a@example.net'))
+    result = run(run_module, aliases=['a@example.net'])
+    assert result['failed'] is True and result['changed'] is True and result['status'] == 429
+    assert result['aliases'] == ['keep@example.net', 'a@example.net']

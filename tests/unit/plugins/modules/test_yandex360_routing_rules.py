@@ -433,6 +433,33 @@ def test_api_error_on_write_is_clear(http, run_module):
     assert result['status'] == 403
 
 
+def test_a_confirmed_write_then_a_failed_read_back_is_failed_and_changed(http, run_module):
+    http.expect('GET', RULES, body={'rules': [OTHER_READ]})
+    http.expect('PUT', RULES, body={}, json_body={'rules': [OTHER_API, SPAM_SENDER_API]})
+    http.expect('GET', RULES, status=403, body={'code': 7, 'message': 'Forbidden', 'details': []})
+    result = run_rules(run_module, rules=[SPAM_SENDER], exclusive=False)
+    assert result['failed'] is True and result['changed'] is True
+    assert result['rules'] == [OTHER_API, SPAM_SENDER_API]
+    assert result['msg'].startswith('Cannot update the routing rules of Yandex 360 organisation 42: GET https://y.test/')
+
+
+def test_giving_up_after_writes_is_failed_and_changed_with_the_rules_as_read(http, run_module):
+    http.expect('GET', RULES, body={'rules': [OTHER_READ]})
+    for _round in range(3):
+        http.expect('PUT', RULES, body={}, json_body={'rules': [OTHER_API, INVOICES_API]})
+        http.expect('GET', RULES, body={'rules': [OTHER_READ]})
+    result = run_rules(run_module, rules=[INVOICES], exclusive=False)
+    assert result['failed'] is True and result['changed'] is True
+    assert result['rules'] == [OTHER_API]
+
+
+def test_a_refused_write_changed_nothing(http, run_module):
+    http.expect('GET', RULES, body={'rules': []})
+    http.expect('PUT', RULES, status=400, body={'code': 3, 'message': 'bad rule', 'details': []})
+    result = run_rules(run_module, rules=[SPAM_SENDER], exclusive=False)
+    assert result['failed'] is True and result.get('changed', False) is False and 'rules' not in result
+
+
 def test_transient_errors_are_retried(http, run_module, no_sleep):
     http.expect('GET', RULES, status=503, text='<html>busy</html>', headers={'Retry-After': '2'})
     http.expect('GET', RULES, body={'rules': []})
