@@ -16,6 +16,7 @@ from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import DEFAULT_API_URL as NETANGELS_API_URL
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import DEFAULT_AUTH_URL as NETANGELS_AUTH_URL
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import NetAngelsClient
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._token_cache import TokenCache
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360 import DEFAULT_API_URL as YANDEX360_API_URL
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360 import Yandex360Client
 
@@ -35,6 +36,8 @@ def netangels_argument_spec(**extra):
         api_token=dict(type='str', no_log=True, fallback=(env_fallback, ['NETANGELS_API_TOKEN'])),
         api_url=dict(type='str', default=NETANGELS_API_URL, fallback=(env_fallback, ['NETANGELS_API_URL'])),
         auth_url=dict(type='str', default=NETANGELS_AUTH_URL, fallback=(env_fallback, ['NETANGELS_AUTH_URL'])),
+        token_cache=dict(type='bool', default=True, fallback=(env_fallback, ['NETANGELS_TOKEN_CACHE'])),
+        token_cache_dir=dict(type='path', fallback=(env_fallback, ['NETANGELS_TOKEN_CACHE_DIR'])),
     )
     spec.update(_connection_spec())
     spec.update(extra)
@@ -67,8 +70,13 @@ def netangels_client(module):
     if not params['api_key'] and not params['api_token']:
         module.fail_json(msg='NetAngels credentials are missing: set api_key (or the NETANGELS_API_KEY environment variable) '
                              'or api_token (or NETANGELS_API_TOKEN).')
+    cache = None
+    if params['api_key'] and params['token_cache']:
+        # check mode reads the cache but writes nothing to disk
+        cache = TokenCache(params['api_key'], params['auth_url'], directory=params['token_cache_dir'],
+                           read_only=module.check_mode, warn=module.warn)
     return NetAngelsClient(_transport(module), api_url=params['api_url'], auth_url=params['auth_url'],
-                           api_key=params['api_key'], api_token=params['api_token'])
+                           api_key=params['api_key'], api_token=params['api_token'], token_cache=cache)
 
 
 def yandex360_client(module):
