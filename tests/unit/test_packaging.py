@@ -26,11 +26,12 @@ COLLECTION = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__f
 # Everything the tarball may hold at its top (MANIFEST.json and FILES.json are written by the build).
 ALLOWED_TOP_LEVEL = {
     'MANIFEST.json', 'FILES.json', 'README.md', 'COPYING', 'LICENSES', 'CHANGELOG.rst', 'CHANGELOG.md',
-    'requirements.txt', 'changelogs', 'demo', 'docs', 'meta', 'plugins', 'roles', 'playbooks', 'tests',
+    'requirements.txt', 'bindep.txt', 'changelogs', 'demo', 'docs', 'extensions', 'meta', 'plugins', 'roles', 'playbooks',
+    'tests',
 }
 
-# What a checkout collects and must never be shipped: path -> content ('' for a file; a trailing
-# slash makes a folder with one file in it).
+# What must never be shipped: what a checkout collects, and the developer tooling. A trailing
+# slash makes (or fills) a folder with one file in it.
 DIRT = [
     '.coverage', 'tests/.coverage', '.coverage.host.1234',
     '.mypy_cache/', 'plugins/.mypy_cache/',
@@ -41,7 +42,7 @@ DIRT = [
     'tests/output/', 'docs/build/', 'htmlcov/', 'coverage.xml', 'demo/.state/',
     'plugins/module_utils/__pycache__/', 'tests/unit/__pycache__/', 'plugins/modules/stray.pyc',
     'tests/integration/inventory', 'tests/integration/integration_config.yml',
-    'mailops-hosted_mail-0.0.1.tar.gz', 'sandbox.log', 'hack/', 'Makefile', '.git/',
+    'mailops-hosted_mail-0.0.1.tar.gz', 'sandbox.log', 'hack/', 'Makefile', '.git/', 'execution-environment/',
 ]
 
 # What the tarball must hold.
