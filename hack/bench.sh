@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Run tests/benchmark/benchmark.py from the build copy: request counts and wall-time ratios of the
 # collection's hot paths against baselines in the same run (the sandbox runs in-process).
+# It ends with goal P1: one real ansible-playbook run, no-change netangels_mailbox tasks interleaved
+# with ansible.builtin.uri GETs (--p1-items 50, --p1-latency 0.1).
 # Extra arguments go to the benchmark (e.g. --mailboxes 5000 --latency 0.01).
 set -euo pipefail
 # shellcheck source=hack/lib.sh

@@ -51,20 +51,44 @@ class LockError(Error):
     """The lock could not be taken (timeout, unsafe lock directory, file system error)."""
 
 
+class PrivateDirectoryError(ValueError):
+    """A directory that must be private to the current user is not, or cannot be created."""
+
+
+def private_directory(path, what='directory', create=True):
+    """``path`` if it is a private directory of the current user; raise PrivateDirectoryError if not.
+
+    Private: a real directory (not a symlink), owned by the current user, with no access for group
+    or others (mode 0700). When missing it is created with mode 0700 if ``create`` is true (its
+    parents too), else None is returned. ``what`` names it in the error (``'lock directory'``).
+    Shared by the lock files here and the token cache (:mod:`._token_cache`).
+    """
+    if create:
+        try:
+            os.makedirs(path, 0o700, exist_ok=True)
+        except OSError as exc:
+            raise PrivateDirectoryError('cannot create the %s %s: %s' % (what, path, exc.strerror or exc)) from None
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        if create:
+            raise PrivateDirectoryError('the %s %s disappeared while it was being created' % (what, path)) from None
+        return None
+    except OSError as exc:
+        raise PrivateDirectoryError('cannot read the %s %s: %s' % (what, path, exc.strerror)) from None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise PrivateDirectoryError('the %s %s is not a private directory of the current user '
+                                    '(it must be a real directory, owned by uid %d, mode 0700)' % (what, path, os.getuid()))
+    return path
+
+
 def lock_directory(base=None):
     """The private lock directory for the current user, created if needed; raise LockError if unsafe."""
     base = base or tempfile.gettempdir()
-    path = os.path.join(base, 'mailops.hosted_mail-locks-%d' % os.getuid())
     try:
-        os.mkdir(path, 0o700)
-    except OSError as exc:
-        if exc.errno != errno.EEXIST:
-            raise LockError('cannot create the lock directory %s: %s' % (path, exc.strerror)) from None
-    info = os.lstat(path)
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
-        raise LockError('the lock directory %s is not a private directory of the current user '
-                        '(it must be a real directory, owned by uid %d, mode 0700)' % (path, os.getuid()))
-    return path
+        return private_directory(os.path.join(base, 'mailops.hosted_mail-locks-%d' % os.getuid()), 'lock directory')
+    except PrivateDirectoryError as exc:
+        raise LockError(str(exc)) from None
 
 
 def lock_path(namespace, key, base=None, shared_dir=None):

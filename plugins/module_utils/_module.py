@@ -33,6 +33,7 @@ from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import DEFAULT_API_URL as NETANGELS_API_URL
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import DEFAULT_AUTH_URL as NETANGELS_AUTH_URL
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import NetAngelsClient
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._token_cache import TokenCache
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360 import DEFAULT_API_URL as YANDEX360_API_URL
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360 import Yandex360Client
 
@@ -54,6 +55,8 @@ def netangels_argument_spec(**extra):
         api_token=dict(type='str', no_log=True, fallback=(env_fallback, ['NETANGELS_API_TOKEN'])),
         api_url=dict(type='str', default=NETANGELS_API_URL, fallback=(env_fallback, ['NETANGELS_API_URL'])),
         auth_url=dict(type='str', default=NETANGELS_AUTH_URL, fallback=(env_fallback, ['NETANGELS_AUTH_URL'])),
+        token_cache=dict(type='bool', default=True, fallback=(env_fallback, ['NETANGELS_TOKEN_CACHE'])),
+        token_cache_dir=dict(type='path', fallback=(env_fallback, ['NETANGELS_TOKEN_CACHE_DIR'])),
     )
     spec.update(_connection_spec())
     spec.update(extra)
@@ -300,9 +303,15 @@ def _transport(module):
 def netangels_client(module):
     """A :class:`NetAngelsClient` from the module's auth options (checked by :func:`netangels_module`)."""
     params = module.params
+    api_key = None if _blank(params['api_key']) else params['api_key']
+    cache = None
+    if api_key and params['token_cache']:
+        # check mode reads the cache but writes nothing to disk
+        cache = TokenCache(api_key, params['auth_url'], directory=params['token_cache_dir'],
+                           read_only=module.check_mode, warn=module.warn)
     return NetAngelsClient(_transport(module), api_url=params['api_url'], auth_url=params['auth_url'],
-                           api_key=None if _blank(params['api_key']) else params['api_key'],
-                           api_token=None if _blank(params['api_token']) else params['api_token'])
+                           api_key=api_key, api_token=None if _blank(params['api_token']) else params['api_token'],
+                           token_cache=cache)
 
 
 def yandex360_client(module):

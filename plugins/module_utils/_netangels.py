@@ -123,7 +123,12 @@ def normalise_mailbox(entity):
 class NetAngelsClient(object):
     """Calls of the NetAngels mail API over a :class:`~._http.Transport`."""
 
-    def __init__(self, transport, api_url=DEFAULT_API_URL, auth_url=DEFAULT_AUTH_URL, api_key=None, api_token=None):
+    def __init__(self, transport, api_url=DEFAULT_API_URL, auth_url=DEFAULT_AUTH_URL, api_key=None, api_token=None, token_cache=None):
+        """``token_cache``: a :class:`~._token_cache.TokenCache` for the API key's token, or None.
+
+        Used only with ``api_key`` and no ``api_token``: the first call then tries the cached
+        token before exchanging the key.
+        """
         if not api_key and not api_token:
             raise InputError('NetAngels credentials are missing: set api_key (or NETANGELS_API_KEY) or api_token (or NETANGELS_API_TOKEN).')
         self.transport = transport
@@ -131,6 +136,7 @@ class NetAngelsClient(object):
         self.auth_url = auth_url
         self._api_key = api_key
         self._token = api_token
+        self._cache = token_cache if api_key and not api_token else None
         transport.add_secret(api_key)
         transport.add_secret(api_token)
 
@@ -149,15 +155,27 @@ class NetAngelsClient(object):
             raise InvalidResponseError('The NetAngels token gateway answered without a token.', status=response.status)
         self.transport.add_secret(token)
         self._token = token
+        if self._cache is not None:
+            self._cache.store(token)
+        return token
+
+    def _cached_token(self):
+        """The token an earlier task cached for this key (registered as a secret), or None."""
+        token = self._cache.load() if self._cache is not None else None
+        if token:
+            self.transport.add_secret(token)
+            self._token = token
         return token
 
     def call(self, method, path, **kwargs):
         """One authenticated API call; returns the parsed JSON body (or None).
 
-        With an API key, a 401/403 exchanges the key again once and repeats the call (an
-        expired token has been seen to answer either). With a ready token it fails clearly.
+        With an API key, the first call uses the cached token if there is one (see
+        :mod:`._token_cache`), else exchanges the key. A 401/403 drops the token (from the cache
+        too), exchanges the key again once and repeats the call (an expired token has been seen
+        to answer either). With a ready token it fails clearly.
         """
-        if self._token is None:
+        if self._token is None and not self._cached_token():
             self.exchange_key()
         url = self.api_url + path
         try:
@@ -167,6 +185,8 @@ class NetAngelsClient(object):
                 raise AuthError('NetAngels refused the API token (HTTP %s: %s): it is invalid or expired; set a new api_token or use api_key.' % (
                     exc.status, exc.vendor_message), status=exc.status, vendor_message=exc.vendor_message, details=exc.details,
                     method=exc.method, url=exc.url)
+        if self._cache is not None:
+            self._cache.drop(self._token)
         self.exchange_key()
         try:
             return self._send(method, url, kwargs)
