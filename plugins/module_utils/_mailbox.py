@@ -385,7 +385,7 @@ def read_mailboxes(client, name=None, domain=None, domain_id=None):
         why = check_local_part(target.name)
         if why:
             raise InputError(why)
-    target = resolve_target(client, target.name, target.domain, target.domain_id)
+    target = resolve_target(client, name, domain, domain_id)
     if target.name is None:
         return target.domain_id, client.list_mailboxes(target.domain_id)
     mailbox = client.find_mailbox(target.domain_id, target.name)

@@ -407,15 +407,28 @@ def test_when_the_read_after_a_failure_fails_too_the_last_known_mailbox_is_repor
 
 
 def test_a_write_whose_outcome_is_unknown_is_checked_by_reading_again(http, run_module):
-    """No answer to an update, even after every retry: a read shows it was applied, so the task changed something."""
+    """No answer to an update, even after every retry: a read shows it was applied, so the task succeeded."""
     login(http)
     http.expect('GET', MAILBOXES, body={'count': 1, 'entities': [entity()]})
     for dummy in range(_http.DEFAULT_MAX_RETRIES + 1):
         http.expect('PUT', MAILBOX, raises=requests.exceptions.ConnectionError('reset'))
-    read_again(http, entity(quota=10))
+    http.expect('GET', MAILBOX, body=entity(quota=10))
     result = run(run_module, name='alice', domain_id=1001, quota=10)
-    assert result['failed'] is True and result['changed'] is True
+    assert not result.get('failed') and result['changed'] is True
     assert result['mailbox']['quota'] == 10
+
+
+def test_a_write_whose_outcome_is_unknown_and_not_applied_fails_unchanged(http, run_module):
+    """No answer to an update after every retry, and a read shows it was not applied: failed, nothing changed."""
+    login(http)
+    http.expect('GET', MAILBOXES, body={'count': 1, 'entities': [entity()]})
+    for dummy in range(_http.DEFAULT_MAX_RETRIES + 1):
+        http.expect('PUT', MAILBOX, raises=requests.exceptions.ConnectionError('reset'))
+    http.expect('GET', MAILBOX, body=entity())
+    read_again(http, entity())
+    result = run(run_module, name='alice', domain_id=1001, quota=10)
+    assert result['failed'] is True and result['changed'] is False
+    assert result['mailbox']['quota'] == entity()['quota']
 
 
 def test_a_refused_first_write_changed_nothing(http, run_module):

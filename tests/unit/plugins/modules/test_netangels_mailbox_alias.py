@@ -226,14 +226,12 @@ def test_a_refused_first_address_changed_nothing(http, run_module):
     assert result['aliases'] == ['keep@example.net']
 
 
-def test_an_add_whose_answer_was_lost_then_rate_limited_is_failed_and_changed(http, run_module):
-    """The add was made but its answer lost; every repeat was refused with 429: a read shows the change."""
+def test_an_add_whose_answer_was_lost_is_read_back_not_resent(http, run_module):
+    """The add was made but its answer lost: a read shows the change, so it is not sent again."""
     login(http)
     lookup(http, entity())
     http.expect('PUT', MAILBOX + 'add-alias/', raises=requests.exceptions.ConnectionError('reset'))
-    for dummy in range(_http.DEFAULT_MAX_RETRIES):
-        http.expect('PUT', MAILBOX + 'add-alias/', status=429, headers={'Retry-After': '0'}, body={'detail': 'slow down'})
     http.expect('GET', MAILBOX, body=entity(aliases='keep@example.net,a@example.net'))
     result = run(run_module, aliases=['a@example.net'])
-    assert result['failed'] is True and result['changed'] is True and result['status'] == 429
+    assert not result.get('failed') and result['changed'] is True
     assert result['aliases'] == ['keep@example.net', 'a@example.net']
