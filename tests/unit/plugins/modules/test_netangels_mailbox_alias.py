@@ -207,7 +207,6 @@ def test_first_address_added_then_the_second_refused(http, run_module):
     lookup(http, entity())
     http.expect('PUT', MAILBOX + 'add-alias/', status=201, json_body={'alias': 'a@example.net'}, body=entity(aliases='keep@example.net,a@example.net'))
     http.expect('PUT', MAILBOX + 'add-alias/', status=400, json_body={'alias': 'b@example.net'}, body={'detail': 'alias: too many aliases'})
-    http.expect('GET', MAILBOX, body=entity(aliases='keep@example.net,a@example.net'))  # was the refused one made after all?
     http.expect('GET', MAILBOX, body=entity(aliases='keep@example.net,a@example.net'))  # the mailbox as it now stands
     result = run(run_module, aliases=['a@example.net', 'b@example.net'])
     assert result['failed'] is True and result['changed'] is True
@@ -219,8 +218,7 @@ def test_a_refused_first_address_changed_nothing(http, run_module):
     login(http)
     lookup(http, entity())
     http.expect('PUT', MAILBOX + 'add-alias/', status=400, body={'detail': 'alias: too many aliases'})
-    http.expect('GET', MAILBOX, body=entity())
-    http.expect('GET', MAILBOX, body=entity())
+    http.expect('GET', MAILBOX, body=entity())  # the mailbox as it now stands
     result = run(run_module, aliases=['a@example.net', 'b@example.net'])
     assert result['failed'] is True and result['changed'] is False
     assert result['aliases'] == ['keep@example.net']
