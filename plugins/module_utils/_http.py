@@ -33,12 +33,18 @@ capped at ``backoff_max``. The default budget (12 retries, waits from 0.25 s dou
 about 20 to 45 s of waiting in all) is sized for goal R1, one run converging with 30% of answers faulted: one
 request then fails all 13 attempts with a chance of 0.3 ** 13, under 1 in 6 million, so a run of
 a few hundred requests almost never loses one.
+
+Thread safety (a bulk module's workers share one transport): each thread gets its own
+``requests.Session`` (a Session is not documented as thread-safe), configured alike; the
+redactor's secrets may be added while other threads redact; and a 429 pauses every thread, not
+only the one that got it: until the wait it asked for is over, no thread sends a request.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import threading
 import time
 import traceback
 from email.utils import parsedate_to_datetime
@@ -134,21 +140,34 @@ def error_class(status):
 
 
 class Redactor(object):
-    """Replaces every registered secret value with ``********`` in text and nested data."""
+    """Replaces every registered secret value with ``********`` in text and nested data.
+
+    Safe to share between threads (``add`` may run while another thread redacts); thousands of
+    secrets (a bulk module's passwords) cost one sort, on the first redaction after they change.
+    """
 
     def __init__(self, secrets=None):
+        self._lock = threading.Lock()
         self._secrets = set()
+        self._ordered = ()
         for secret in secrets or ():
             self.add(secret)
 
     def add(self, secret):
         if secret is not None and str(secret) != '':
-            self._secrets.add(str(secret))
+            with self._lock:
+                if str(secret) not in self._secrets:
+                    self._secrets.add(str(secret))
+                    self._ordered = None
 
     def text(self, value):
         value = '' if value is None else str(value)
-        # Longest first, so a secret that contains another one is masked whole.
-        for secret in sorted(self._secrets, key=len, reverse=True):
+        ordered = self._ordered
+        if ordered is None:
+            with self._lock:
+                # Longest first, so a secret that contains another one is masked whole.
+                ordered = self._ordered = tuple(sorted(self._secrets, key=len, reverse=True))
+        for secret in ordered:
             value = value.replace(secret, REDACTED)
         return value
 
@@ -222,13 +241,14 @@ class Transport(object):
                  sleep=None, user_agent_suffix=None):
         if not HAS_REQUESTS:
             raise RuntimeError('The Python library "requests" is required.')
-        self.session = requests.Session()
         agent = '%s/%s python-requests/%s' % (COLLECTION_NAME, COLLECTION_VERSION, requests.__version__)
         if user_agent_suffix:
             agent = '%s %s' % (agent, user_agent_suffix)
-        self.session.headers['User-Agent'] = agent
-        self.session.headers['Accept'] = 'application/json'
-        self.session.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+        self._headers = {'User-Agent': agent, 'Accept': 'application/json'}
+        self._verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._resume_at = 0.0
         self.timeout = (float(timeout), float(timeout))
         self.max_retries = int(max_retries)
         self.backoff_base = float(backoff_base)
@@ -237,6 +257,17 @@ class Transport(object):
         self.redactor = Redactor(secrets)
         self._sleep = sleep
         self.request_count = 0
+
+    @property
+    def session(self):
+        """This thread's ``requests.Session`` (one per thread, all configured alike)."""
+        session = getattr(self._local, 'session', None)
+        if session is None:
+            session = requests.Session()
+            session.headers.update(self._headers)
+            session.verify = self._verify
+            self._local.session = session
+        return session
 
     def add_secret(self, secret):
         """Register a value (token, password) that must never appear in an error."""
@@ -253,7 +284,21 @@ class Transport(object):
             delay = retry_after_seconds(response.headers.get('Retry-After'))
         if delay is None:
             delay = self.backoff(attempt)
-        (self._sleep or pause)(min(delay, self.retry_after_max))
+        delay = min(delay, self.retry_after_max)
+        if response is not None and response.status_code == 429:
+            with self._lock:  # every thread holds back until this wait is over
+                self._resume_at = max(self._resume_at, time.monotonic() + delay)
+                self._local.own_pause = self._resume_at
+        (self._sleep or pause)(delay)
+
+    def _honour_shared_pause(self):
+        """Wait while a 429 that another thread got asks every thread to hold back."""
+        resume_at = self._resume_at
+        if resume_at == getattr(self._local, 'own_pause', None):
+            return  # this thread's own wait already covered it
+        remaining = resume_at - time.monotonic()
+        if remaining > 0:
+            (self._sleep or pause)(remaining)
 
     def request(self, method, url, params=None, json_body=None, data=None, files=None, headers=None,
                 idempotent=None, confirm=None):
@@ -272,9 +317,11 @@ class Transport(object):
         unsure = False  # an attempt so far may have taken effect without our knowing
         attempt = 0
         while True:
+            self._honour_shared_pause()
             response = None
             try:
-                self.request_count += 1
+                with self._lock:
+                    self.request_count += 1
                 response = self.session.request(
                     method, url, params=params, json=json_body, data=data, files=files,
                     headers=headers, timeout=self.timeout)
