@@ -131,6 +131,11 @@ def _convert(cells, problems):
     return values
 
 
+def _update_password(password, params):
+    """``update_password`` for one row: ``always`` applies to the rows that carry a password."""
+    return params.get('update_password') if password is not None else 'on_create'
+
+
 def validate_rows(raw_rows, params, problems=None):
     """Validate every row; return the :class:`Row` list or raise ValueError naming every problem.
 
@@ -155,7 +160,7 @@ def validate_rows(raw_rows, params, problems=None):
         if params.get('domain_id') is not None and '@' in name:
             mine.append('give the local part only (%s) with domain_id, or set domain instead of domain_id' % local)
         single = dict(name=name, domain=params.get('domain'), domain_id=params.get('domain_id'), comment=cells.get('comment'),
-                      password=cells.get('password'), update_password=params.get('update_password'), cleanup=False,
+                      password=cells.get('password'), update_password=_update_password(cells.get('password'), params), cleanup=False,
                       quota=values.get('quota'), is_local=values.get('is_local'), aliases=values.get('aliases'), state=values['state'])
         try:
             target, desired = mailbox_inputs(single)
@@ -223,7 +228,7 @@ def make_plan(rows, current, params, domain_id):
             problems.append('%s: %s' % (where, why))
         elif mailbox is None:
             plan.creates.append(row)
-        elif _needs_writes(mailbox, row, params['update_password']):
+        elif _needs_writes(mailbox, row, _update_password(row.password, params)):
             plan.updates.append((row, mailbox))
         else:
             plan.unchanged += 1
@@ -275,10 +280,11 @@ class Outcome(object):
                     unchanged=unchanged, failures=self.failures, diff=dict(before=self.before, after=self.after))
 
 
-def _fields(mailbox):
+def _fields(mailbox, leave_out=None):
+    """The fields of a mailbox that a diff shows (aliases sorted, lower case)."""
     if mailbox is None:
         return {}
-    fields = dict((key, mailbox[key]) for key in DIFF_FIELDS if mailbox.get(key) is not None)
+    fields = dict((key, mailbox[key]) for key in DIFF_FIELDS if mailbox.get(key) is not None and key != leave_out)
     if 'aliases' in fields:
         fields['aliases'] = sorted(a.lower() for a in parse_aliases(fields['aliases']))
     return fields
@@ -351,46 +357,62 @@ class Job(object):
     """The writes of one mailbox, run by a worker thread.
 
     ``kind``: ``update`` (an existing mailbox), ``follow`` (one an upload just created: what the
-    upload cannot set), ``create`` (one by one, then as ``follow``), ``delete``.
+    upload cannot set), ``create`` (one by one, then as ``follow``), ``delete``. ``again``: a
+    second attempt after a transient failure, which reads the mailbox first.
     """
 
-    __slots__ = ('kind', 'row', 'mailbox')
+    __slots__ = ('kind', 'row', 'mailbox', 'again')
 
-    def __init__(self, kind, row, mailbox):
+    def __init__(self, kind, row, mailbox, again=False):
         self.kind = kind
         self.row = row
         self.mailbox = mailbox
+        self.again = again
 
     @property
     def name(self):
         return self.row.name if self.row is not None else self.mailbox['name']
 
 
-def run_job(writer, job, domain_id, update_password):
+def _refresh(client, job, domain_id):
+    """Before a second attempt: the mailbox as it stands now (None: it does not exist)."""
+    if job.kind == 'create':
+        return client.find_mailbox(domain_id, job.row.name)
+    return client.get_mailbox(job.mailbox['id'])
+
+
+def run_job(writer, job, domain_id, params):
     """Apply one job through ``writer``; return ``(mailbox after, error or None)``.
 
     ``writer.steps`` lists the writes sent; with an error, the last one is the write that failed.
     """
     mailbox = job.mailbox
     try:
+        if job.again:
+            fresh = _refresh(writer.client, job, domain_id)
+            if job.kind == 'delete' and fresh is None:
+                return None, None  # the first attempt deleted it
+            if job.kind in ('update', 'follow') and fresh is None:
+                return mailbox, ApiError('it was deleted by someone else during the run', status=404)
+            mailbox = fresh
         if job.kind == 'delete':
             writer.delete(mailbox)
             return None, None
-        if job.kind == 'create':
+        if job.kind == 'create' and mailbox is None:
             mailbox = writer.create(domain_id, job.row.name, job.row.password, job.row.desired.get('comment'))
-        mailbox, dummy = converge(writer, mailbox, job.row.desired, job.row.state, job.row.password, update_password,
-                                  password_sent=job.kind != 'update')
+        mailbox, dummy = converge(writer, mailbox, job.row.desired, job.row.state, job.row.password,
+                                  _update_password(job.row.password, params), password_sent=job.kind != 'update')
         return mailbox, None
     except ApiError as exc:
         return mailbox, exc
 
 
 def run_jobs(client, jobs, domain_id, params, check_mode):
-    """Run every job (``concurrency`` at a time); return ``[(job, steps, mailbox, error)]`` in job order."""
+    """Run every job (``concurrency`` at a time); return ``[(job, writes done, mailbox, error)]`` in job order."""
     def work(job):
         writer = CheckWriter() if check_mode else LiveWriter(client)
-        mailbox, error = run_job(writer, job, domain_id, params['update_password'])
-        return job, writer.steps, mailbox, error
+        mailbox, error = run_job(writer, job, domain_id, params)
+        return job, writer.steps[:-1] if error is not None and writer.steps else writer.steps, mailbox, error
 
     if check_mode or params['concurrency'] == 1 or len(jobs) < 2:
         return [work(job) for job in jobs]
@@ -398,10 +420,31 @@ def run_jobs(client, jobs, domain_id, params, check_mode):
         return list(pool.map(work, jobs))
 
 
+def _transient(error):
+    """Whether a failure may pass: no answer, a server error, or 429 after every retry."""
+    return error.status is None or error.status >= 500 or error.status == 429
+
+
+def run_with_second_attempt(client, jobs, domain_id, params, check_mode):
+    """:func:`run_jobs`, then once more for the jobs that failed transiently, each reading its mailbox first.
+
+    A write is repeated only after that read shows what is still missing, so a lost answer never
+    makes a duplicate. The writes of both attempts are reported together.
+    """
+    results = run_jobs(client, jobs, domain_id, params, check_mode)
+    again = [index for index, result in enumerate(results) if result[3] is not None and _transient(result[3])]
+    if again and not check_mode:
+        second = run_jobs(client, [Job(results[i][0].kind, results[i][0].row, results[i][2] or results[i][0].mailbox, again=True)
+                                   for i in again], domain_id, params, check_mode)
+        for index, (dummy, done, mailbox, error) in zip(again, second):
+            job, first_done, first_mailbox = results[index][:3]
+            results[index] = (job, first_done + done, mailbox if mailbox is not None or job.kind == 'delete' else first_mailbox, error)
+    return results
+
+
 def account(outcome, results):
     """Turn the jobs' results into the outcome's lists, diff and failures."""
-    for job, steps, mailbox, error in results:
-        done = steps[:-1] if error is not None else steps
+    for job, done, mailbox, error in results:
         if error is not None:
             outcome.fail(job.name, error.message, may_have_written=bool(done) or _may_have_written(error))
         if job.kind == 'delete':
@@ -409,18 +452,18 @@ def account(outcome, results):
                 outcome.removed.append(job.name)
                 outcome.before[job.name] = _fields(job.mailbox)
             continue
-        if job.kind == 'create' and not done:
-            continue  # the create itself failed
+        if mailbox is None:
+            continue  # a create that failed
         created = job.kind != 'update'
         before = None if created else job.mailbox
-        newly_disabled = is_disabled(mailbox) and not is_disabled(before)
+        password_sent = created or any('password' in step for step in done)
         if created:
             outcome.created.append(job.name)
-        elif len(done) > (1 if newly_disabled else 0):
+        elif password_sent or _fields(before, 'state') != _fields(mailbox, 'state'):
             outcome.updated.append(job.name)
-        if newly_disabled:
+        if is_disabled(mailbox) and not is_disabled(before):
             outcome.disabled.append(job.name)
-        outcome.diff(job.name, before, mailbox, password_sent=created or any('password' in step for step in done))
+        outcome.diff(job.name, before, mailbox, password_sent=password_sent)
 
 
 def manage_mailboxes(client, params, check_mode=False, register_secret=None):
@@ -449,7 +492,7 @@ def manage_mailboxes(client, params, check_mode=False, register_secret=None):
     elif plan.creates:
         created, singles = create_in_batches(client, target.domain_id, plan.creates, outcome)
         jobs = [Job('follow', row, mailbox) for row, mailbox in created] + [Job('create', row, None) for row in singles] + jobs
-    account(outcome, run_jobs(client, jobs, target.domain_id, params, check_mode))
+    account(outcome, run_with_second_attempt(client, jobs, target.domain_id, params, check_mode))
     result = outcome.result(plan.unchanged)
     result['domain_id'] = target.domain_id
     return result

@@ -27,6 +27,8 @@ import io
 COLUMNS = ('name', 'password', 'comment', 'quota', 'is_local', 'aliases', 'state')
 REQUIRED_COLUMNS = ('name',)
 DELIMITERS = (',', ';')
+VERBATIM_COLUMNS = ('password', 'comment')
+"""Cells kept exactly as written; the others are stripped of surrounding spaces."""
 MAX_FILE_SIZE = 64 * 1024 * 1024
 
 
@@ -44,8 +46,8 @@ def parse_mailboxes_csv(data):
     """Split CSV bytes into rows; return ``(rows, problems)``.
 
     ``rows`` is a list of ``(line, cells)``: ``line`` is the number of the line the row starts on
-    (the header is line 1), ``cells`` maps each column to its non-empty cell (the password as
-    written, other cells stripped of surrounding spaces). ``problems`` lists, each with its line
+    (the header is line 1), ``cells`` maps each column to its non-empty cell (password and
+    comment as written, other cells stripped of surrounding spaces). ``problems`` lists, each with its line
     number, what is wrong with the file's layout; rows with a layout problem are left out.
     """
     if data.startswith(codecs.BOM_UTF8):
@@ -89,7 +91,7 @@ def parse_mailboxes_csv(data):
                 continue
             cells = {}
             for column, cell in zip(columns, record):
-                value = cell if column == 'password' else cell.strip()
+                value = cell if column in VERBATIM_COLUMNS else cell.strip()
                 if value != '':
                     cells[column] = value
             rows.append((line, cells))
