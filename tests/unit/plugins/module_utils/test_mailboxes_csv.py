@@ -8,9 +8,11 @@
 from __future__ import annotations
 
 import codecs
+import os
 
 import pytest
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils import _bulk
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailboxes_csv import parse_mailboxes_csv, read_mailboxes_csv
 
 EXPECTED = [
@@ -103,3 +105,21 @@ def test_read_from_a_path(tmp_path):
     assert read_mailboxes_csv(str(path)) == (EXPECTED, [])
     with pytest.raises(ValueError, match='src: cannot read .*missing.csv'):
         read_mailboxes_csv(str(tmp_path / 'missing.csv'))
+
+
+def test_the_shipped_sample_is_the_one_the_guide_shows_and_it_is_valid():
+    root = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
+    with open(os.path.join(root, 'examples', 'mailboxes.csv'), 'rb') as handle:
+        sample_file = handle.read()
+    with open(os.path.join(root, 'docs', 'docsite', 'rst', 'csv_format.rst'), encoding='utf-8') as handle:
+        guide = handle.read()
+    block = guide.split('.. code-block:: text\n\n', 1)[1].split('\n\n', 1)[0]
+    assert [line[4:] for line in block.splitlines()] == sample_file.decode('utf-8').splitlines()
+    rows, problems = parse_mailboxes_csv(sample_file)
+    assert problems == [] and len(rows) == 4
+    validated = _bulk.validate_rows([('line %d' % line, cells) for line, cells in rows],
+                                    dict(domain='example.com', domain_id=None, update_password='on_create'))
+    assert [(row.name, row.state) for row in validated] == [('anna', 'present'), ('boris', 'present'), ('orders', 'present'),
+                                                           ('carol', 'disabled')]
+    assert validated[2].desired == {'comment': 'Web shop orders: forward only', 'is_local': False,
+                                    'aliases': ['anna@example.com', 'boris@example.com']}
