@@ -113,7 +113,7 @@ options:
   max_removals:
     description:
       - The most mailboxes one run may delete (by O(prune) or V(absent) rows together). A run that would delete more fails
-        before any write, listing them: the guard a truncated CSV file needs.
+        before any write, listing them. This is the guard a truncated CSV file needs.
     type: int
     default: 10
   concurrency:

@@ -191,12 +191,11 @@ class Bench(object):
     def path(self, name):
         return os.path.join(self.tmp, name)
 
-    def csv(self, name, first, count, quota=None):
+    def csv(self, name, first, count):
         with open(self.path(name), 'w', encoding='utf-8') as handle:
-            handle.write('name,password,comment%s\n' % (',quota' if quota else ''))
+            handle.write('name,password,comment\n')
             for index in range(first, first + count):
-                handle.write('user%05d,%s,"Pupil %d, class %d"%s\n' % (index, BULK_PASSWORD % (index % 10), index, index // 30,
-                                                                      ',%d' % quota if quota else ''))
+                handle.write('user%05d,%s,"Pupil %d, class %d"\n' % (index, BULK_PASSWORD % (index % 10), index, index // 30))
         return self.path(name)
 
     def playbook(self, name, tasks):

@@ -119,7 +119,7 @@ def test_the_shipped_sample_is_the_one_the_guide_shows_and_it_is_valid():
     assert problems == [] and len(rows) == 4
     validated = _bulk.validate_rows([('line %d' % line, cells) for line, cells in rows],
                                     dict(domain='example.com', domain_id=None, update_password='on_create'))
-    assert [(row.name, row.state) for row in validated] == [('anna', 'present'), ('boris', 'present'), ('orders', 'present'),
-                                                           ('carol', 'disabled')]
+    expected = [('anna', 'present'), ('boris', 'present'), ('orders', 'present'), ('carol', 'disabled')]
+    assert [(row.name, row.state) for row in validated] == expected
     assert validated[2].desired == {'comment': 'Web shop orders: forward only', 'is_local': False,
                                     'aliases': ['anna@example.com', 'boris@example.com']}
