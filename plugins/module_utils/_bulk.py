@@ -318,7 +318,7 @@ def create_in_batches(client, domain_id, rows, outcome):
             line = batch_error_line(exc)
             if line in lines:
                 bad = chunk[lines[line]]
-                outcome.fail(bad, 'creating it (batch upload, %s): %s' % ('line %d' % line, exc.message))
+                outcome.fail(bad, 'creating it (batch upload, line %d): %s' % (line, exc.message))
                 pending.remove(bad)
                 continue
             if isinstance(exc, RequestError) and exc.status == 400:
@@ -338,12 +338,14 @@ def create_in_batches(client, domain_id, rows, outcome):
                                       'Run again to converge' % (exc.message, read_error.message), may_have_written=True)
                 return created, singles
             created.extend((row, present[row.name]) for row in chunk if row.name in present)
-            pending = [row for row in pending if row.name not in present]
-            if failed_in_a_row >= MAX_FAILED_UPLOADS:
-                for row in pending[:len(chunk)]:
-                    outcome.fail(row, 'creating it (batch upload, %d attempts): %s' % (failed_in_a_row, exc.message))
-                pending = pending[len(chunk):]
-                failed_in_a_row = 0
+            missing = [row for row in chunk if row.name not in present]
+            pending = pending[len(chunk):]
+            if failed_in_a_row < MAX_FAILED_UPLOADS:
+                pending = missing + pending
+                continue
+            for row in missing:
+                outcome.fail(row, 'creating it (batch upload, %d attempts): %s' % (failed_in_a_row, exc.message))
+            failed_in_a_row = 0
             continue
         failed_in_a_row = 0
         made = dict((mailbox['name'], mailbox) for mailbox in answer)

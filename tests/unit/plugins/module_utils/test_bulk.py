@@ -209,6 +209,21 @@ def test_a_lost_batch_answer_is_never_resent_blindly(http):
     assert result['created'] == ['alice', 'bob', 'carol'] and result['failures'] == []
 
 
+def test_after_a_lost_answer_only_that_uploads_rows_are_checked(http, monkeypatch):
+    monkeypatch.setattr(_bulk, 'BATCH_CREATE_LIMIT', 2)
+    login(http)
+    walk(http, [])
+    http.expect('POST', BATCH, raises=requests.exceptions.ConnectionError('connection dropped'))
+    walk(http, [entity(1, 'alice'), entity(3, 'carol')])  # carol, in the next upload, was made by someone else meanwhile
+    http.expect('POST', BATCH, status=400, body={'detail': "file: line 3: name: mailbox 'carol' already exists"})
+    http.expect('POST', BATCH, body=created(['bob'], start=2))
+    result = manage(http, [row('alice'), row('bob'), row('carol')])
+    uploads = [[r['name'] for r in uploaded(r)] for r in http.requests if r.url == BATCH]
+    assert uploads == [['alice', 'bob'], ['bob', 'carol'], ['bob']]
+    assert result['created'] == ['alice', 'bob']
+    assert [f['name'] for f in result['failures']] == ['carol'], 'reported, not silently dropped'
+
+
 def test_a_failed_batch_answer_is_checked_then_uploaded_again(http):
     login(http)
     walk(http, [])
