@@ -233,7 +233,7 @@ class Bench(object):
 
 
 def figure(name, value, target, ok):
-    print('%-74s %14s   target %-22s %s' % (name, value, target, 'ok' if ok else 'MISSED'))
+    print('%-104s %8s   target %-9s %s' % (name, value, target, 'ok' if ok else 'MISSED'))
 
 
 def bulk_figures(sandbox, latency=0.02, total=5000, created=1000, loop=50):
@@ -246,7 +246,7 @@ def bulk_figures(sandbox, latency=0.02, total=5000, created=1000, loop=50):
         sandbox.state.request_log.clear()
         first, seconds, rss_create = bench.module(domain='bulk.example.net', src=pupils)
         assert len(first['created']) == total
-        print('%-74s %14s' % ('setup: create %d mailboxes from a CSV file (no latency)' % total, '%.2f s' % seconds))
+        print('%-104s %8s' % ('setup: create %d mailboxes from a CSV file (no latency)' % total, '%.2f s' % seconds))
 
         bench.playbook('warm up', [{'ansible.builtin.ping': {}}])  # compiled caches, for both sides alike
         ping = bench.playbook('ping', [{'ansible.builtin.ping': {}}])
