@@ -435,7 +435,7 @@ def check_password(password):
         return 'the password is empty'
     if not PASSWORD_MIN_LENGTH <= len(password) <= PASSWORD_MAX_LENGTH:
         return 'the password must be %d to %d characters long' % (PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
-    if any(char.isspace() or not char.isprintable() for char in password):
+    if ' ' in password or not password.isprintable():  # every other whitespace character is not printable
         return 'the password must not contain whitespace or control characters'
     return None
 

@@ -155,8 +155,8 @@ def main():
         retried = len([entry for entry in sandbox.requests() if entry.get('fault') not in (None, 'latency')])
         row('list every mailbox, faults injected at a 20%% rate (%d hit)' % retried, faulty)
 
-        if not args.no_bulk:
-            sandbox.clear_faults()
+    if not args.no_bulk:
+        with SandboxServer() as sandbox:  # a sandbox of its own: the domains above do not weigh on its lists
             bulk_figures(sandbox)
 
 
@@ -241,7 +241,7 @@ def bulk_figures(sandbox, latency=0.02, total=5000, created=1000, loop=50):
     sandbox.seed({'netangels': {'domains': [{'name': 'bulk.example.net'}, {'name': 'p3.example.net'}, {'name': 'loop.example.net'}]}})
     bench = Bench(sandbox)
     try:
-        print('\nnetangels_mailboxes (separate processes; ansible-playbook -i localhost, ...; one run each)\n')
+        print('\nnetangels_mailboxes (separate processes, a sandbox of its own; ansible-playbook -i localhost, ...)\n')
         pupils = bench.csv('pupils.csv', 0, total)
         sandbox.state.request_log.clear()
         first, seconds, rss_create = bench.module(domain='bulk.example.net', src=pupils)
@@ -249,16 +249,20 @@ def bulk_figures(sandbox, latency=0.02, total=5000, created=1000, loop=50):
         print('%-104s %8s' % ('setup: create %d mailboxes from a CSV file (no latency)' % total, '%.2f s' % seconds))
 
         bench.playbook('warm up', [{'ansible.builtin.ping': {}}])  # compiled caches, for both sides alike
-        ping = bench.playbook('ping', [{'ansible.builtin.ping': {}}])
-        sandbox.state.request_log.clear()
-        rerun = bench.playbook('no change', [{'mailops.hosted_mail.netangels_mailboxes': {'domain': 'bulk.example.net', 'src': pupils}}])
+        pings, reruns = [], []
+        for dummy in range(3):  # interleaved, best of three each: a load spike on a shared machine hits one run, not the figure
+            pings.append(bench.playbook('ping', [{'ansible.builtin.ping': {}}]))
+            sandbox.state.request_log.clear()
+            reruns.append(bench.playbook('no change', [{'mailops.hosted_mail.netangels_mailboxes': {'domain': 'bulk.example.net', 'src': pupils}}]))
+        ping, rerun = min(pings), min(reruns)
         log = sandbox.requests()
         writes = [entry for entry in log if entry['method'] != 'GET' and entry['path'] != '/api/gateway/token/']
         again, alone, rss_rerun = bench.module(domain='bulk.example.net', src=pupils)
         assert again['changed'] is False and again['unchanged'] == total
         figure('P2 no-change run over %d mailboxes: requests' % total, '%d' % len(log), '<= 52', len(log) <= 52)
         figure('P2 no-change run: writes', '%d' % len(writes), '0', not writes)
-        figure('P2 wall time: ansible-playbook %.2f s (module process alone %.2f s) / one ping task %.2f s' % (rerun, alone, ping),
+        print('    P2 runs (s): ansible-playbook %s; ping %s' % (' '.join('%.2f' % t for t in reruns), ' '.join('%.2f' % t for t in pings)))
+        figure('P2 wall time, best of 3: ansible-playbook %.2f s (module process alone %.2f s) / one ping task %.2f s' % (rerun, alone, ping),
                '%.2fx' % (rerun / ping), '<= 1.5x', rerun <= 1.5 * ping)
 
         sandbox.set_faults([{'kind': 'latency', 'seconds': latency}])
