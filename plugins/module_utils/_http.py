@@ -33,6 +33,11 @@ capped at ``backoff_max``. The default budget (12 retries, waits from 0.25 s dou
 about 20 to 45 s of waiting in all) is sized for goal R1, one run converging with 30% of answers faulted: one
 request then fails all 13 attempts with a chance of 0.3 ** 13, under 1 in 6 million, so a run of
 a few hundred requests almost never loses one.
+
+Thread safety (a bulk module's workers share one transport): each thread gets its own
+``requests.Session`` (a Session is not documented as thread-safe), configured alike; the
+redactor's secrets may be added while other threads redact; and a 429 pauses every thread, not
+only the one that got it: until the wait it asked for is over, no thread sends a request.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ import html
 import json
 import random
 import re
+import threading
 import time
 import traceback
 from email.utils import parsedate_to_datetime
@@ -139,21 +145,34 @@ class Redactor(object):
     ``store`` is the set the secrets are kept in; pass the module's ``no_log_values`` so that every
     secret learnt during the run (an exchanged token, a password sent) is also removed from the
     module's result, whatever path it takes there.
+
+    Safe to share between threads (``add`` may run while another thread redacts); thousands of
+    secrets (a bulk module's passwords) cost one sort, on the first redaction after their number
+    changes (the store may also grow without :meth:`add`).
     """
 
     def __init__(self, secrets=None, store=None):
+        self._lock = threading.Lock()
         self._secrets = set() if store is None else store
+        self._ordered = None
+        self._ordered_count = -1
         for secret in secrets or ():
             self.add(secret)
 
     def add(self, secret):
         if secret is not None and str(secret) != '':
-            self._secrets.add(str(secret))
+            with self._lock:
+                self._secrets.add(str(secret))
 
     def text(self, value):
         value = '' if value is None else str(value)
-        # Longest first, so a secret that contains another one is masked whole.
-        for secret in sorted(self._secrets, key=len, reverse=True):
+        with self._lock:
+            if self._ordered_count != len(self._secrets):
+                # Longest first, so a secret that contains another one is masked whole.
+                self._ordered = tuple(sorted(set(str(item) for item in self._secrets) - {''}, key=len, reverse=True))
+                self._ordered_count = len(self._secrets)
+            ordered = self._ordered
+        for secret in ordered:
             value = value.replace(secret, REDACTED)
         return value
 
@@ -256,13 +275,14 @@ class Transport(object):
                  sleep=None, user_agent_suffix=None, secret_store=None):
         if not HAS_REQUESTS:
             raise RuntimeError('The Python library "requests" is required.')
-        self.session = requests.Session()
         agent = '%s/%s python-requests/%s' % (COLLECTION_NAME, COLLECTION_VERSION, requests.__version__)
         if user_agent_suffix:
             agent = '%s %s' % (agent, user_agent_suffix)
-        self.session.headers['User-Agent'] = agent
-        self.session.headers['Accept'] = 'application/json'
-        self.session.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+        self._headers = {'User-Agent': agent, 'Accept': 'application/json'}
+        self._verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._resume_at = 0.0
         self.timeout = (float(timeout), float(timeout))
         self.max_retries = int(max_retries)
         self.backoff_base = float(backoff_base)
@@ -271,6 +291,17 @@ class Transport(object):
         self.redactor = Redactor(secrets, store=secret_store)
         self._sleep = sleep
         self.request_count = 0
+
+    @property
+    def session(self):
+        """This thread's ``requests.Session`` (one per thread, all configured alike)."""
+        session = getattr(self._local, 'session', None)
+        if session is None:
+            session = requests.Session()
+            session.headers.update(self._headers)
+            session.verify = self._verify
+            self._local.session = session
+        return session
 
     def add_secret(self, secret):
         """Register a value (token, password) that must never appear in an error."""
@@ -287,7 +318,21 @@ class Transport(object):
             delay = retry_after_seconds(response.headers.get('Retry-After'))
         if delay is None:
             delay = self.backoff(attempt)
-        (self._sleep or pause)(min(delay, self.retry_after_max))
+        delay = min(delay, self.retry_after_max)
+        if response is not None and response.status_code == 429:
+            with self._lock:  # every thread holds back until this wait is over
+                self._resume_at = max(self._resume_at, time.monotonic() + delay)
+                self._local.own_pause = self._resume_at
+        (self._sleep or pause)(delay)
+
+    def _honour_shared_pause(self):
+        """Wait while a 429 that another thread got asks every thread to hold back."""
+        resume_at = self._resume_at
+        if resume_at == getattr(self._local, 'own_pause', None):
+            return  # this thread's own wait already covered it
+        remaining = resume_at - time.monotonic()
+        if remaining > 0:
+            (self._sleep or pause)(remaining)
 
     def request(self, method, url, params=None, json_body=None, data=None, files=None, headers=None,
                 idempotent=None, confirm=None):
@@ -306,9 +351,11 @@ class Transport(object):
         unsure = False  # an attempt so far may have taken effect without our knowing
         attempt = 0
         while True:
+            self._honour_shared_pause()
             response = None
             try:
-                self.request_count += 1
+                with self._lock:
+                    self.request_count += 1
                 response = self.session.request(
                     method, url, params=params, json=json_body, data=data, files=files,
                     headers=headers, timeout=self.timeout)

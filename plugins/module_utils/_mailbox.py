@@ -254,6 +254,41 @@ def progress(exc, writer, before, last, read_again):
 
 # -- netangels_mailbox ----------------------------------------------------------------------
 
+def state_refusal(current, desired, state):
+    """Why ``desired`` cannot be applied to the mailbox as it stands (``None``: absent), or None.
+
+    Decided before the first write (shared with the bulk module).
+    """
+    if state == 'present' and current is not None and is_disabled(current):
+        return ('it is disabled, and the NetAngels API has no call to enable a mailbox. Enable it in the NetAngels control '
+                'panel and run again, or keep it disabled with state=disabled, or delete it (state=absent) and create it anew')
+    merged = dict(current or {}, **desired)
+    if ('is_local' in desired or 'aliases' in desired) and merged.get('is_local') is False \
+            and not parse_aliases(merged.get('aliases')):
+        return 'is_local=false with no forwarding address would make a mailbox that neither stores nor forwards mail'
+    return None
+
+
+def converge(writer, mailbox, desired, state, password, update_password, cleanup=False, password_sent=False):
+    """Bring an existing (or just created) mailbox to ``desired`` through ``writer``, step by step.
+
+    Only the fields that differ are sent; the password only with ``update_password=always`` (and
+    not twice); then cleanup and disable. Returns ``(mailbox, password_sent)``. Shared with the
+    bulk module, so one sequence of writes serves both.
+    """
+    changes = field_changes(mailbox, desired)
+    if changes:
+        mailbox = writer.update(mailbox, changes) or mailbox
+    if update_password == 'always' and not password_sent:
+        mailbox = writer.change_password(mailbox, password) or mailbox
+        password_sent = True
+    if cleanup and int(mailbox.get('used') or 0) > 0:
+        mailbox = writer.cleanup(mailbox) or mailbox
+    if state == 'disabled' and not is_disabled(mailbox):
+        mailbox = writer.disable(mailbox) or mailbox
+    return mailbox, password_sent
+
+
 def manage_mailbox(client, params, check_mode=False):
     """Bring one mailbox to the state the options describe; return the module's result.
 
@@ -267,18 +302,12 @@ def manage_mailbox(client, params, check_mode=False):
     address = describe(target)
     current = client.find_mailbox(target.domain_id, target.name)
 
-    # Refusals that depend on the current state: all decided before the first write.
     if state != 'absent':
         if current is None and password is None:
             raise InputError('it does not exist, and creating a mailbox needs a password (set password)')
-        if state == 'present' and current is not None and is_disabled(current):
-            raise InputError(
-                'it is disabled, and the NetAngels API has no call to enable a mailbox. Enable it in the NetAngels control '
-                'panel and run again, or keep it disabled with state=disabled, or delete it (state=absent) and create it anew')
-        merged = dict(current or {}, **desired)
-        if ('is_local' in desired or 'aliases' in desired) and merged.get('is_local') is False \
-                and not parse_aliases(merged.get('aliases')):
-            raise InputError('is_local=false with no forwarding address would make a mailbox that neither stores nor forwards mail')
+        why = state_refusal(current, desired, state)
+        if why:
+            raise InputError(why)
 
     writer = writer_for(client, check_mode)
     mailbox = current
@@ -292,16 +321,8 @@ def manage_mailbox(client, params, check_mode=False):
             if mailbox is None:
                 mailbox = writer.create(target.domain_id, target.name, password, desired.get('comment'))
                 password_sent = True
-            changes = field_changes(mailbox, desired)
-            if changes:
-                mailbox = writer.update(mailbox, changes) or mailbox
-            if params.get('update_password') == 'always' and not password_sent:
-                mailbox = writer.change_password(mailbox, password) or mailbox
-                password_sent = True
-            if params.get('cleanup') and int(mailbox.get('used') or 0) > 0:
-                mailbox = writer.cleanup(mailbox) or mailbox
-            if state == 'disabled' and not is_disabled(mailbox):
-                mailbox = writer.disable(mailbox) or mailbox
+            mailbox, password_sent = converge(writer, mailbox, desired, state, password, params.get('update_password'),
+                                              cleanup=params.get('cleanup'), password_sent=password_sent)
     except Error as exc:
         changed, now = progress(exc, writer, current, mailbox, lambda: client.find_mailbox(target.domain_id, target.name))
         exc.result = dict(changed=changed, mailbox=now or {})

@@ -17,6 +17,8 @@ mirrored by the API sandbox (``tests/sandbox/assumptions.py``).
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections import namedtuple
 
@@ -31,6 +33,9 @@ DEFAULT_API_URL = 'https://api-ms.netangels.ru'
 DEFAULT_AUTH_URL = 'https://panel.netangels.ru/api/gateway/token/'
 PAGE_SIZE = 100  # the list calls accept limit 10..100: the largest page means the fewest requests
 BATCH_CREATE_FIELD = 'file'
+BATCH_CREATE_COLUMNS = ('name', 'password', 'comment')
+BATCH_CREATE_LIMIT = 1000
+"""Most mailboxes in one batch-create upload (an assumption: the vendor documents no limit)."""
 
 
 MailboxTarget = namedtuple('MailboxTarget', ['name', 'domain', 'domain_id'])
@@ -322,10 +327,11 @@ class NetAngelsClient(object):
                                  done=lambda fresh: int(fresh.get('used') or 0) == 0)
 
     def batch_create(self, domain_id, csv_text, filename='mailboxes.csv'):
-        """Upload a CSV file of mailboxes; returns the created mailboxes.
+        """Upload a CSV file of mailboxes (see :func:`batch_csv`); returns the created mailboxes.
 
         Assumption: the upload is ``multipart/form-data`` with the file in the field
-        :data:`BATCH_CREATE_FIELD` (the layout is not documented anywhere).
+        :data:`BATCH_CREATE_FIELD` (the layout is not documented anywhere). Not repeated on a lost
+        answer: the caller reads the domain to learn what was created.
         """
         files = {BATCH_CREATE_FIELD: (filename, csv_text.encode('utf-8'), 'text/csv')}
         body = self.call('POST', '/api/v2/mail/domains/%d/mailboxes/batch-create/' % int(domain_id), files=files) or {}
@@ -365,6 +371,43 @@ def same_field(field, current, wanted):
 def reads_as(mailbox, fields):
     """Whether every field of ``fields`` reads as sent in ``mailbox``."""
     return all(same_field(field, mailbox.get(field), value) for field, value in fields.items())
+
+
+# -- batch-create: the upload's layout and its error answers (assumptions) -------------------
+
+def batch_csv(rows):
+    """The batch-create file for ``rows`` (dicts with name, password, comment); returns ``(text, lines)``.
+
+    Assumption (undocumented): UTF-8 CSV, comma-separated, RFC 4180 quoting, a header row naming
+    :data:`BATCH_CREATE_COLUMNS`, at most :data:`BATCH_CREATE_LIMIT` rows. ``lines`` maps the
+    line number on which each row ends (the header is line 1) to its index in ``rows``, so that
+    an error naming a line names a mailbox (see :func:`batch_error_line`).
+    """
+    parts, lines, line = [], {}, 0
+    for index, row in enumerate([dict((column, column) for column in BATCH_CREATE_COLUMNS)] + list(rows)):
+        out = io.StringIO()
+        csv.writer(out, lineterminator='\n').writerow([row.get(column) or '' for column in BATCH_CREATE_COLUMNS])
+        parts.append(out.getvalue())
+        line += len(_LINE_BREAK_RE.findall(parts[-1]))  # a quoted comment may hold line breaks
+        if index:
+            lines[line] = index - 1
+    return ''.join(parts), lines
+
+
+_LINE_BREAK_RE = re.compile(r'\r\n|\r|\n')
+_BATCH_LINE_RE = re.compile(r'\bline (\d+)\b')
+
+
+def batch_error_line(error):
+    """The file line a refused batch-create names (an ``ApiError``), or None.
+
+    Assumption (undocumented): a refused upload answers 400 and creates nothing; its message
+    names the first bad line as ``line N`` (the header is line 1).
+    """
+    if getattr(error, 'status', None) != 400:
+        return None
+    match = _BATCH_LINE_RE.search(error.vendor_message or '')
+    return int(match.group(1)) if match else None
 
 
 # -- input validation -----------------------------------------------------------------------
@@ -413,7 +456,7 @@ def check_password(password):
         return 'the password is empty'
     if not PASSWORD_MIN_LENGTH <= len(password) <= PASSWORD_MAX_LENGTH:
         return 'the password must be %d to %d characters long' % (PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
-    if any(char.isspace() or not char.isprintable() for char in password):
+    if ' ' in password or not password.isprintable():  # every other whitespace character is not printable
         return 'the password must not contain whitespace or control characters'
     return None
 

@@ -18,16 +18,23 @@ every answer, so request counts translate into time the way they do over a real 
   ``domain_id``, token cache warm) against 50 hand-written ``ansible.builtin.uri`` GETs of the same
   list call, interleaved, at 100 ms latency per answer: requests per task and the wall-time ratio
   (goal: 1 request per task, ratio <= 1.1).
+* ``netangels_mailboxes`` (bulk), run the way users run it, as separate processes (see
+  :func:`bulk_figures`): P2, a no-change run over 5,000 mailboxes against one ``ansible.builtin.ping``
+  task; P3, creating 1,000 mailboxes against a loop of ``netangels_mailbox`` tasks; P5, changing
+  the quota of 1,000 mailboxes with the default concurrency against concurrency 1; and the peak
+  memory of the module process over 5,000 mailboxes.
 
-Usage: ``python tests/benchmark/benchmark.py [--mailboxes 2000] [--latency 0.005]`` from a tree
-placed at ``.../ansible_collections/mailops/hosted_mail`` (``make bench`` does that).
+Usage: ``python tests/benchmark/benchmark.py [--mailboxes 2000] [--latency 0.005] [--no-bulk]`` from a
+tree placed at ``.../ansible_collections/mailops/hosted_mail`` (``make bench`` does that).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -239,6 +246,7 @@ def main():
     parser.add_argument('--reruns', type=int, default=50, help='mailboxes in the idempotent-rerun scenario')
     parser.add_argument('--p1-items', type=int, default=50, help='loop items in the P1 playbook scenario (0: skip it)')
     parser.add_argument('--p1-latency', type=float, default=0.1, help='seconds added to every answer in the P1 scenario')
+    parser.add_argument('--no-bulk', action='store_true', help='skip the netangels_mailboxes figures (P2, P3, P5, memory)')
     args = parser.parse_args()
 
     seed = {'netangels': {'mailboxes': [
@@ -292,6 +300,140 @@ def main():
 
     if args.p1_items > 0:
         playbook_tasks(args.p1_items, args.p1_latency)
+    if not args.no_bulk:
+        with SandboxServer() as sandbox:  # a sandbox of its own: the domains above do not weigh on its lists
+            bulk_figures(sandbox)
+
+
+# -- netangels_mailboxes: P2, P3, P5 and memory -----------------------------------------------
+
+COLLECTIONS = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', '..'))
+"""The folder holding ``ansible_collections/`` (the build copy's root)."""
+
+BULK_PASSWORD = 'Bench-Bulk-Pass-%d'
+MODULE_RUNNER = """
+import json, sys
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.mailops.hosted_mail.plugins.modules import netangels_mailboxes
+with open(sys.argv[1]) as handle:
+    args = json.load(handle)
+with patch_module_args(args):
+    netangels_mailboxes.main()
+"""
+"""Runs the module's main() in a process of its own, as AnsiballZ does on the managed host."""
+
+
+class Bench(object):
+    """Temporary files, and ways to run playbooks and the module as separate processes."""
+
+    def __init__(self, sandbox):
+        self.sandbox = sandbox
+        self.tmp = tempfile.mkdtemp(prefix='bulk-bench-')
+        self.auth = dict(api_url=sandbox.url, auth_url=sandbox.url + '/api/gateway/token/', api_key=KEY)
+        self.env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, PYTHONPATH=COLLECTIONS, ANSIBLE_NOCOLOR='1',
+                        ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCALHOST_WARNING='0', ANSIBLE_INVENTORY_UNPARSED_WARNING='0')
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def csv(self, name, first, count):
+        with open(self.path(name), 'w', encoding='utf-8') as handle:
+            handle.write('name,password,comment\n')
+            for index in range(first, first + count):
+                handle.write('user%05d,%s,"Pupil %d, class %d"\n' % (index, BULK_PASSWORD % (index % 10), index, index // 30))
+        return self.path(name)
+
+    def playbook(self, name, tasks):
+        play = [{'name': name, 'hosts': 'localhost', 'connection': 'local', 'gather_facts': False,
+                 'module_defaults': {'group/mailops.hosted_mail.netangels': self.auth}, 'tasks': tasks}]
+        path = self.path('%s.yml' % name.replace(' ', '_'))
+        with open(path, 'w', encoding='utf-8') as handle:
+            json.dump(play, handle)  # JSON is YAML
+        started = time.perf_counter()
+        done = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', 'localhost,', path],
+                              env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
+        seconds = time.perf_counter() - started
+        if done.returncode:
+            raise SystemExit('%s failed:\n%s' % (name, done.stdout.decode('utf-8', 'replace')[-3000:]))
+        return seconds
+
+    def module(self, **module_args):
+        """Run the module in a process of its own; return (result, seconds, peak RSS in MB)."""
+        args = self.path('args.json')
+        with open(args, 'w', encoding='utf-8') as handle:
+            json.dump(dict(self.auth, **module_args), handle)
+        started = time.perf_counter()
+        process = subprocess.Popen([sys.executable, '-c', MODULE_RUNNER, args], env=self.env, stdout=subprocess.PIPE)
+        output = process.stdout.read()
+        dummy, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = status
+        result = json.loads(output)
+        if result.get('failed'):
+            raise SystemExit('netangels_mailboxes failed: %s' % result.get('msg'))
+        return result, seconds, usage.ru_maxrss / 1024.0
+
+    def close(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def figure(name, value, target, ok):
+    print('%-104s %8s   target %-9s %s' % (name, value, target, 'ok' if ok else 'MISSED'))
+
+
+def bulk_figures(sandbox, latency=0.02, total=5000, created=1000, loop=50):
+    """P2, P3, P5 and the module's peak memory; each run once, and printed."""
+    sandbox.seed({'netangels': {'domains': [{'name': 'bulk.example.net'}, {'name': 'p3.example.net'}, {'name': 'loop.example.net'}]}})
+    bench = Bench(sandbox)
+    try:
+        print('\nnetangels_mailboxes (separate processes, a sandbox of its own; ansible-playbook -i localhost, ...)\n')
+        pupils = bench.csv('pupils.csv', 0, total)
+        sandbox.state.request_log.clear()
+        first, seconds, rss_create = bench.module(domain='bulk.example.net', src=pupils)
+        assert len(first['created']) == total
+        print('%-104s %8s' % ('setup: create %d mailboxes from a CSV file (no latency)' % total, '%.2f s' % seconds))
+
+        bench.playbook('warm up', [{'ansible.builtin.ping': {}}])  # compiled caches, for both sides alike
+        pings, reruns = [], []
+        for dummy in range(3):  # interleaved, best of three each: a load spike on a shared machine hits one run, not the figure
+            pings.append(bench.playbook('ping', [{'ansible.builtin.ping': {}}]))
+            sandbox.state.request_log.clear()
+            reruns.append(bench.playbook('no change', [{'mailops.hosted_mail.netangels_mailboxes': {'domain': 'bulk.example.net', 'src': pupils}}]))
+        ping, rerun = min(pings), min(reruns)
+        log = sandbox.requests()
+        writes = [entry for entry in log if entry['method'] != 'GET' and entry['path'] != '/api/gateway/token/']
+        again, alone, rss_rerun = bench.module(domain='bulk.example.net', src=pupils)
+        assert again['changed'] is False and again['unchanged'] == total
+        figure('P2 no-change run over %d mailboxes: requests' % total, '%d' % len(log), '<= 52', len(log) <= 52)
+        figure('P2 no-change run: writes', '%d' % len(writes), '0', not writes)
+        print('    P2 runs (s): ansible-playbook %s; ping %s' % (' '.join('%.2f' % t for t in reruns), ' '.join('%.2f' % t for t in pings)))
+        figure('P2 wall time, best of 3: ansible-playbook %.2f s (module process alone %.2f s) / one ping task %.2f s' % (rerun, alone, ping),
+               '%.2fx' % (rerun / ping), '<= 1.5x', rerun <= 1.5 * ping)
+
+        sandbox.set_faults([{'kind': 'latency', 'seconds': latency}])
+        new = bench.csv('new.csv', 0, created)
+        bulk = bench.playbook('bulk create', [{'mailops.hosted_mail.netangels_mailboxes': {'domain': 'p3.example.net', 'src': new}}])
+        items = [{'name': 'user%05d' % index, 'password': BULK_PASSWORD % (index % 10), 'comment': 'Pupil %d' % index} for index in range(loop)]
+        looped = bench.playbook('loop create', [{'mailops.hosted_mail.netangels_mailbox': {
+            'name': '{{ item.name }}', 'domain': 'loop.example.net', 'password': '{{ item.password }}', 'comment': '{{ item.comment }}'},
+            'loop': items, 'loop_control': {'label': '{{ item.name }}'}}])
+        scaled = looped * created / loop
+        figure('P3 create %d at %d ms: one task %.2f s; a %d-item loop %.1f s, scaled %.0f s'
+               % (created, latency * 1000, bulk, loop, looped, scaled), '%.0fx' % (scaled / bulk), '>= 100x', scaled >= 100 * bulk)
+
+        rows = [{'name': 'user%05d' % index} for index in range(created)]
+        serial = bench.module(domain='p3.example.net', concurrency=1, mailboxes=[dict(r, quota=4096) for r in rows])
+        parallel = bench.module(domain='p3.example.net', mailboxes=[dict(r, quota=8192) for r in rows])
+        assert len(serial[0]['updated']) == len(parallel[0]['updated']) == created
+        figure('P5 quota of %d at %d ms: concurrency 1 %.2f s, default (4) %.2f s' % (created, latency * 1000, serial[1], parallel[1]),
+               '%.1fx' % (serial[1] / parallel[1]), '>= 3x', serial[1] >= 3 * parallel[1])
+
+        peak = max(rss_create, rss_rerun)
+        figure('peak memory of the module process over %d mailboxes (create %.0f MB, no-change run %.0f MB)'
+               % (total, rss_create, rss_rerun), '%.0f MB' % peak, '<= 150 MB', peak <= 150)
+    finally:
+        sandbox.clear_faults()
+        bench.close()
 
 
 if __name__ == '__main__':

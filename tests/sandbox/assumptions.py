@@ -278,10 +278,21 @@ BATCH_CSV_ENCODING = "utf-8-sig"
 """UTF-8, with or without a byte-order mark."""
 
 BATCH_MAX_ROWS = 1000
-"""Most mailboxes per upload; a larger file is a 400 (the client must split it)."""
+"""Most mailboxes per upload (the batch limit); a larger file is a 400 naming the first line over
+the limit, and creates nothing (the client must split). Pinned to the client's
+``BATCH_CREATE_LIMIT``."""
 
-BATCH_ALL_OR_NOTHING = True
-"""A file with any bad line creates nothing; the 400 names the first bad line (header = line 1)."""
+BATCH_MODES = ("all_or_nothing", "partial")
+"""Sandbox switch (setting ``batch_mode``): whether an upload with a bad row creates nothing or
+creates what it can. The vendor documents neither, so the client must handle both."""
+
+BATCH_MODE = "all_or_nothing"
+"""Default: a file with any bad line creates nothing; the 400 names the first bad line as
+``line N`` (header = line 1, N = the line the row ends on). ``partial``: every good row is
+created, and the answer is the documented 200 ``{"count", "entities"}`` listing only the
+created mailboxes (the refused rows are left out, with no reason given). In both modes a
+problem of the file itself (upload field, encoding, header, too many rows) is a 400 that
+creates nothing."""
 
 
 class BatchCsvError(ValueError):

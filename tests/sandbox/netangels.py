@@ -72,9 +72,10 @@ def paging():
     return (values["offset"], values["limit"]), None
 
 
-def page(entities: list, offset: int, limit: int):
-    """Return one page of a list answer."""
-    return jsonify({"count": len(entities), "entities": entities[offset:offset + limit]})
+def page(entities: list, offset: int, limit: int, view=None):
+    """Return one page of a list answer (``view``: applied to the page's entities only)."""
+    window = entities[offset:offset + limit]
+    return jsonify({"count": len(entities), "entities": [view(entity) for entity in window] if view else window})
 
 
 def find_mailbox(mailbox_id: int):
@@ -153,13 +154,13 @@ def list_mailboxes(domain_id: int):
         mailboxes = [mailbox for mailbox in mailboxes if assumptions.filter_matches(mailbox["name"], needle)]
     elif needle and mode == "none":
         mailboxes = []
-    return page([mailbox_view(mailbox) for mailbox in mailboxes], *window)
+    return page(mailboxes, *window, view=mailbox_view)
 
 
 @mail.post("/domains/<int:domain_id>/mailboxes/batch-create/")
 @locked
 def batch_create(domain_id: int):
-    """Create several mailboxes from an uploaded CSV file, all or nothing."""
+    """Create several mailboxes from an uploaded CSV file: all or nothing, or what it can (setting ``batch_mode``)."""
     state = current_state()
     if domain_id not in state.domains:
         return error(404, "domain %d not found" % domain_id)
@@ -171,7 +172,9 @@ def batch_create(domain_id: int):
         rows = assumptions.read_batch_csv(upload.read())
     except assumptions.BatchCsvError as exc:
         return invalid({field: [str(exc)]})
-    seen = set()
+    partial = state.settings["batch_mode"] == "partial"
+    taken = {mailbox["name"] for mailbox in state.domain_mailboxes(domain_id)}
+    good = []
     for line, row in rows:
         problem = None
         for column, check in (("name", assumptions.check_mailbox_name), ("password", assumptions.check_password), ("comment", check_comment)):
@@ -179,12 +182,14 @@ def batch_create(domain_id: int):
             if reason:
                 problem = "%s: %s" % (column, reason)
                 break
-        if problem is None and (row["name"] in seen or state.find_mailbox(domain_id, row["name"])):
+        if problem is None and row["name"] in taken:
             problem = "name: mailbox %r already exists" % row["name"]
-        if problem:
+        if problem and not partial:
             return invalid({field: ["line %d: %s" % (line, problem)]})
-        seen.add(row["name"])
-    created = [state.add_mailbox(domain_id, row["name"], row["password"], comment=row["comment"]) for dummy, row in rows]
+        if problem is None:
+            taken.add(row["name"])
+            good.append(row)
+    created = [state.add_mailbox(domain_id, row["name"], row["password"], comment=row["comment"]) for row in good]
     return jsonify({"count": len(created), "entities": [mailbox_view(mailbox) for mailbox in created]})
 
 
