@@ -4,6 +4,7 @@
 #
 #   hack/molecule.sh                    # every role that has a scenario (`make molecule`)
 #   hack/molecule.sh routing_policy     # only these roles
+#   hack/molecule.sh --no-build ...     # use the build copy as it is (hack/test.sh has just made it)
 #
 # Each scenario runs `molecule test` in the build copy, with .venv/molecule (molecule and
 # ansible-core 2.19, pinned in hack/requirements/molecule.{in,lock}) and the shared configuration
@@ -15,8 +16,15 @@ set -euo pipefail
 # shellcheck source=hack/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+build=true
+if [[ "${1:-}" == "--no-build" ]]; then
+    build=false
+    shift
+fi
 ensure_venv molecule
-"${HACK_DIR}/build-copy.sh" >/dev/null
+if $build; then
+    "${HACK_DIR}/build-copy.sh" >/dev/null
+fi
 python="$(venv_dir molecule)/bin/python"
 
 declare -a roles=("$@")
