@@ -5,12 +5,12 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help test sanity units integration lint docs changelog controller ee docs-site ee-context demo bench sandbox venv lock build offline-pip clean
+.PHONY: help test sanity units integration molecule lint docs changelog controller ee docs-site ee-context demo bench sandbox venv lock build offline-pip clean
 
 help: ## show this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-test: ## every stage: sanity, units, integration (ansible-core 2.19 and 2.21), lint, docs, changelog, controller, ee, docs-site
+test: ## every stage: sanity, units, integration (ansible-core 2.19 and 2.21), molecule, lint, docs, changelog, controller, ee, docs-site
 	hack/test.sh all
 
 sanity: ## ansible-test sanity on ansible-core 2.19 (Python 3.11) and 2.21 (Python 3.12)
@@ -21,6 +21,9 @@ units: ## ansible-test units --venv on both ansible-core versions
 
 integration: ## ansible-test integration against the API sandbox, then the secrets check
 	hack/test.sh integration
+
+molecule: ## the roles' molecule scenarios against the API sandbox (no container)
+	hack/test.sh molecule
 
 lint: ## ansible-lint --profile production
 	hack/test.sh lint
@@ -56,10 +59,12 @@ sandbox: ## run the API sandbox in the foreground (SANDBOX_PORT=8080 to fix the 
 venv: ## create or refresh the tooling venvs in .venv/
 	hack/venv.sh core-2.19
 	hack/venv.sh core-2.21
+	hack/venv.sh molecule
 
 lock: ## re-resolve hack/requirements/*.in into the *.lock pins
 	hack/venv.sh --lock core-2.19
 	hack/venv.sh --lock core-2.21
+	hack/venv.sh --lock molecule
 
 build: ## copy the collection to build/ansible_collections/mailops/hosted_mail
 	hack/build-copy.sh

@@ -15,6 +15,7 @@ BUILD_ROOT="${BUILD_ROOT:-${REPO_ROOT}/build}"
 declare -A VENV_PYTHON=(
     [core-2.19]=3.11
     [core-2.21]=3.12
+    [molecule]=3.11
 )
 
 log() { printf '%s\n' "$*" >&2; }

@@ -18,7 +18,7 @@ set -euo pipefail
 # shellcheck source=hack/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL_STAGES=(sanity-2.19 sanity-2.21 units-2.19 units-2.21 integration-2.19 integration-2.21 lint docs changelog controller ee docs-site)
+ALL_STAGES=(sanity-2.19 sanity-2.21 units-2.19 units-2.21 integration-2.19 integration-2.21 molecule lint docs changelog controller ee docs-site)
 
 usage() {
     printf 'usage: hack/test.sh [--list] [STAGE|GROUP ...]\nstages: %s\ngroups: all sanity units integration\n' \
@@ -85,6 +85,11 @@ stage_integration() {
     return "$rc"
 }
 
+stage_molecule() {
+    # the roles' molecule scenarios (hack/molecule.sh; each brings up and tears down the sandbox)
+    "${HACK_DIR}/molecule.sh" --no-build
+}
+
 stage_lint() {
     # ansible-lint resolves the collection's own modules through the collections path
     ANSIBLE_COLLECTIONS_PATH="$BUILD_ROOT" with_venv core-2.19 ansible-lint --profile production --nocolor
@@ -124,6 +129,7 @@ run_stage() {
         sanity-*) stage_sanity "$stage" ;;
         units-*) stage_units "$stage" ;;
         integration-*) stage_integration "$stage" ;;
+        molecule) stage_molecule ;;
         lint) stage_lint ;;
         docs) stage_docs ;;
         changelog) stage_changelog ;;
@@ -181,7 +187,10 @@ set +e
     set -e
     declare -A need=([core-2.19]=1)
     for stage in "${selected[@]}"; do
-        case "$stage" in *-2.19 | *-2.21) need[$(venv_of "$stage")]=1 ;; esac
+        case "$stage" in
+            *-2.19 | *-2.21) need[$(venv_of "$stage")]=1 ;;
+            molecule) need[molecule]=1 ;;
+        esac
     done
     for venv in "${!need[@]}"; do
         ensure_venv "$venv"

@@ -23,6 +23,12 @@ from ansible_collections.mailops.hosted_mail.tests.controller.runner_job import 
 # template's extra variables or survey give them). One line per role, for example
 # 'mailops.hosted_mail.mailbox_onboarding': {'mailbox_onboarding_mailboxes': [...]},
 JOB_ROLES = {
+    'mailops.hosted_mail.routing_policy': {'routing_policy_blocked_senders': ['offers@spam.example'], 'routing_policy_archive_to': 'archive@example.org',
+                                           'routing_policy_exclusive': False, 'routing_policy_position': 'last'},
+    'mailops.hosted_mail.mailbox_onboarding': {'mailbox_onboarding_domain': 'example.org', 'mailbox_onboarding_credentials_dir': 'credentials',
+                                               'mailbox_onboarding_people': [{'name': 'controller.hire', 'full_name': 'Hired by a job', 'groups': ['sales']}]},
+    'mailops.hosted_mail.mailbox_offboarding': {'mailbox_offboarding_domain': 'example.org', 'mailbox_offboarding_yandex360': True,
+                                                'mailbox_offboarding_people': [{'name': 'info', 'forward_to': 'sales@example.org'}]},
 }
 
 INJECTED = {'NETANGELS_API_KEY', 'NETANGELS_API_TOKEN', 'NETANGELS_API_URL', 'NETANGELS_AUTH_URL',
