@@ -273,19 +273,24 @@ def converge(writer, mailbox, desired, state, password, update_password, cleanup
     """Bring an existing (or just created) mailbox to ``desired`` through ``writer``, step by step.
 
     Only the fields that differ are sent; the password only with ``update_password=always`` (and
-    not twice); then cleanup and disable. Returns ``(mailbox, password_sent)``. Shared with the
+    not twice); then cleanup and disable. Returns ``(mailbox, password_sent)``; a failing write's
+    error carries the last mailbox a write answered with as ``last_mailbox``. Shared with the
     bulk module, so one sequence of writes serves both.
     """
-    changes = field_changes(mailbox, desired)
-    if changes:
-        mailbox = writer.update(mailbox, changes) or mailbox
-    if update_password == 'always' and not password_sent:
-        mailbox = writer.change_password(mailbox, password) or mailbox
-        password_sent = True
-    if cleanup and int(mailbox.get('used') or 0) > 0:
-        mailbox = writer.cleanup(mailbox) or mailbox
-    if state == 'disabled' and not is_disabled(mailbox):
-        mailbox = writer.disable(mailbox) or mailbox
+    try:
+        changes = field_changes(mailbox, desired)
+        if changes:
+            mailbox = writer.update(mailbox, changes) or mailbox
+        if update_password == 'always' and not password_sent:
+            mailbox = writer.change_password(mailbox, password) or mailbox
+            password_sent = True
+        if cleanup and int(mailbox.get('used') or 0) > 0:
+            mailbox = writer.cleanup(mailbox) or mailbox
+        if state == 'disabled' and not is_disabled(mailbox):
+            mailbox = writer.disable(mailbox) or mailbox
+    except Error as exc:
+        exc.last_mailbox = mailbox  # the last state a write answered with, for reporting a failure
+        raise
     return mailbox, password_sent
 
 
@@ -324,6 +329,7 @@ def manage_mailbox(client, params, check_mode=False):
             mailbox, password_sent = converge(writer, mailbox, desired, state, password, params.get('update_password'),
                                               cleanup=params.get('cleanup'), password_sent=password_sent)
     except Error as exc:
+        mailbox = getattr(exc, 'last_mailbox', mailbox)
         changed, now = progress(exc, writer, current, mailbox, lambda: client.find_mailbox(target.domain_id, target.name))
         exc.result = dict(changed=changed, mailbox=now or {})
         raise

@@ -26,7 +26,7 @@ COLLECTION = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__f
 # Everything the tarball may hold at its top (MANIFEST.json and FILES.json are written by the build).
 ALLOWED_TOP_LEVEL = {
     'MANIFEST.json', 'FILES.json', 'README.md', 'COPYING', 'LICENSES', 'CHANGELOG.rst', 'CHANGELOG.md',
-    'requirements.txt', 'bindep.txt', 'changelogs', 'demo', 'docs', 'extensions', 'meta', 'plugins', 'roles', 'playbooks',
+    'requirements.txt', 'bindep.txt', 'changelogs', 'demo', 'docs', 'examples', 'extensions', 'meta', 'plugins', 'roles', 'playbooks',
     'tests',
 }
 
