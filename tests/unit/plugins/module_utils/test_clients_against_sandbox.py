@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import NetAngelsClient
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import NetAngelsClient, is_disabled
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360 import Yandex360Client
 
 KEY = 'sandbox-api-key-0123456789'
@@ -139,10 +139,20 @@ def test_validation_errors_are_surfaced_without_the_password(sandbox):
         client.create_mailbox(1001, 'Bad Name', 'Good-Password-1')
     assert info.value.status == 400
     assert 'name' in str(info.value)
+    password = 'Sh0rt-x'  # one character too short
     with pytest.raises(_http.RequestError) as info:
-        client.create_mailbox(1001, 'fine', 'short')
-    assert 'password' in str(info.value)
-    assert 'short' not in str(info.value).replace('too short', '')
+        client.create_mailbox(1001, 'fine', password)
+    assert info.value.status == 400
+    assert 'password: must be 8 to 128 characters long' in str(info.value)
+    assert password not in str(info.value)
+    assert password not in repr(info.value.details)
+
+
+def test_a_mailbox_the_api_disabled_reads_as_disabled(sandbox):
+    client = netangels(sandbox)
+    assert not is_disabled(client.get_mailbox(5001))
+    client.disable_mailbox(5001)
+    assert is_disabled(client.get_mailbox(5001))
 
 
 def test_yandex_rules_round_trip_and_survive_faults(sandbox, no_sleep):
