@@ -59,6 +59,8 @@ options:
         others, the cache is not used and the task warns.
       - Each API key and O(auth_url) has one file there, mode 0600, named by a hash of both; the key itself is never
         written.
+      - An AWX / Automation Controller job runs in a container of its own, so by default its tasks share a cache that
+        ends with the job.
       - If not set, the environment variable E(NETANGELS_TOKEN_CACHE_DIR) is used.
     type: path
     version_added: 0.2.0
