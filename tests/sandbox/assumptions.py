@@ -150,6 +150,15 @@ def check_quota(quota: object) -> str | None:
 COMMENT_MAX_LENGTH = 255
 """Longest mailbox ``comment``. ``comment`` must be a string; null is refused."""
 
+
+def check_comment(comment: object) -> str | None:
+    """Return why ``comment`` is refused, or None: a string of at most COMMENT_MAX_LENGTH characters."""
+    if not isinstance(comment, str):
+        return "%r is not a string" % (comment,)
+    if len(comment) > COMMENT_MAX_LENGTH:
+        return "longer than %d characters" % COMMENT_MAX_LENGTH
+    return None
+
 MAILBOX_DEFAULTS = {"comment": "", "quota": 1024, "is_local": True, "state": MAILBOX_STATE_ACTIVE, "used": 0}
 """Field values of a new mailbox (create and batch-create): 1024 MB, mail stored locally, no aliases."""
 

@@ -86,15 +86,6 @@ def find_mailbox(mailbox_id: int):
     return mailbox, None
 
 
-def check_comment(comment: object) -> str | None:
-    """Return why ``comment`` is refused, or None."""
-    if not isinstance(comment, str):
-        return "%r is not a string" % (comment,)
-    if len(comment) > assumptions.COMMENT_MAX_LENGTH:
-        return "longer than %d characters" % assumptions.COMMENT_MAX_LENGTH
-    return None
-
-
 # -- authentication --------------------------------------------------------------------------------
 
 @gateway.post("/api/gateway/token/")
@@ -177,7 +168,7 @@ def batch_create(domain_id: int):
     good = []
     for line, row in rows:
         problem = None
-        for column, check in (("name", assumptions.check_mailbox_name), ("password", assumptions.check_password), ("comment", check_comment)):
+        for column, check in (("name", assumptions.check_mailbox_name), ("password", assumptions.check_password), ("comment", assumptions.check_comment)):
             reason = check(row[column])
             if reason:
                 problem = "%s: %s" % (column, reason)
@@ -214,8 +205,8 @@ def create_mailbox():
         if reason:
             errors[field] = [reason]
     comment = body.get("comment", "")
-    if check_comment(comment):
-        errors["comment"] = [check_comment(comment)]
+    if assumptions.check_comment(comment):
+        errors["comment"] = [assumptions.check_comment(comment)]
     if not errors and state.find_mailbox(domain_id, body["name"]):
         errors["name"] = ["mailbox %r already exists in %s" % (body["name"], state.domains[domain_id]["name"])]
     if errors:
@@ -245,7 +236,7 @@ def update_mailbox(mailbox_id: int):
     errors: dict[str, list[str]] = {}
     changes: dict = {}
     if "comment" in body:
-        reason = check_comment(body["comment"])
+        reason = assumptions.check_comment(body["comment"])
         if reason:
             errors["comment"] = [reason]
         changes["comment"] = body["comment"]
