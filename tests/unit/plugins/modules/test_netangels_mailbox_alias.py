@@ -12,7 +12,6 @@ import json
 import pytest
 import requests
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
 from ansible_collections.mailops.hosted_mail.plugins.modules import netangels_mailbox_alias
 
 API = 'https://api.test'

@@ -201,6 +201,7 @@ def test_the_reported_case_actions_as_a_string(echo_api, run_module):
     result = run_module(yandex360_routing_rules.main, args)
     assert result['failed']
     assert result['msg'] == 'rules[0].actions: a list of mappings is needed, got a string "drop"'
-    assert result['invocation']['module_args']['oauth_token'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    if 'invocation' in result:  # ansible-core 2.21 leaves the invocation out of this failure
+        assert result['invocation']['module_args']['oauth_token'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
     assert OAUTH not in json.dumps(result)
     assert echo_api == []
