@@ -159,6 +159,7 @@ def check_comment(comment: object) -> str | None:
         return "longer than %d characters" % COMMENT_MAX_LENGTH
     return None
 
+
 MAILBOX_DEFAULTS = {"comment": "", "quota": 1024, "is_local": True, "state": MAILBOX_STATE_ACTIVE, "used": 0}
 """Field values of a new mailbox (create and batch-create): 1024 MB, mail stored locally, no aliases."""
 
