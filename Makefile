@@ -17,7 +17,7 @@ SESSIONS ?=
 # without it, `make lock` keeps the current pins where they still fit.
 LOCK_ARGS ?=
 
-.PHONY: help test list sanity units integration lint docs changelog extra-checks demo bench sandbox bootstrap lock offline-pip clean
+.PHONY: help test list sanity units integration molecule lint docs changelog extra-checks controller ee docs-site ee-context demo bench sandbox bootstrap lock offline-pip clean
 
 help: ## show this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -30,7 +30,7 @@ $(NOX_STAMP): hack/requirements/nox.lock
 
 bootstrap: $(NOX_STAMP) ## install nox, antsibull-nox and uv into .venv/nox (the other targets do it when needed)
 
-test: $(NOX_STAMP) ## every stage (sanity, units, integration on ansible-core 2.19 and 2.21, lint, docs, changelog, extra checks) and a table of their times
+test: $(NOX_STAMP) ## every stage (sanity, units, integration on ansible-core 2.19 and 2.21, molecule, lint, docs, changelog, extra checks, controller, ee, docs-site) and a table of their times
 	@mkdir -p build && rm -f build/nox-report.json
 	@rc=0; $(NOX) --report build/nox-report.json $(if $(SESSIONS),--sessions $(SESSIONS)) </dev/null || rc=$$?; \
 		$(NOX_VENV)/bin/python hack/stage_table.py build/nox-report.json || rc=1; exit $$rc
@@ -47,6 +47,9 @@ units: $(NOX_STAMP) ## ansible-test units --venv on both ansible-core versions
 integration: $(NOX_STAMP) ## ansible-test integration against the API sandbox, then the secrets check (TARGETS="a b" picks targets)
 	$(NOX) --sessions integration-2.19 integration-2.21 $(if $(TARGETS),-- $(TARGETS))
 
+molecule: $(NOX_STAMP) ## the roles' molecule scenarios against the API sandbox, no container (ROLES="a b" picks roles)
+	$(NOX) --sessions molecule $(if $(ROLES),-- $(ROLES))
+
 lint: $(NOX_STAMP) ## ansible-lint --profile production
 	$(NOX) --sessions ansible-lint
 
@@ -59,10 +62,22 @@ changelog: $(NOX_STAMP) ## antsibull-changelog lint
 extra-checks: $(NOX_STAMP) ## antsibull-nox's extra checks (action groups, unwanted files, characters to avoid)
 	$(NOX) --sessions extra-checks
 
+controller: $(NOX_STAMP) ## AWX / Controller jobs run with ansible-runner: credential types, no secret in output, lock_dir
+	$(NOX) --sessions controller
+
+ee: $(NOX_STAMP) ## galaxy build / install / verify --offline, and the execution environment's build context
+	$(NOX) --sessions ee
+
+docs-site: $(NOX_STAMP) ## build the HTML docs site offline into build/docs (warnings are errors)
+	$(NOX) --sessions docs-site
+
+ee-context: $(NOX_STAMP) ## render the execution environment's build context into build/ee-context (no container engine)
+	$(NOX) --sessions ee-context
+
 demo: $(NOX_STAMP) ## run demo/site.yml against a fresh API sandbox
 	$(NOX) --sessions demo
 
-bench: $(NOX_STAMP) ## request counts and wall-time ratios of the hot paths against baselines (tests/benchmark)
+bench: $(NOX_STAMP) ## request counts and wall-time ratios of the hot paths against baselines, then onboarding (tests/benchmark)
 	$(NOX) --sessions bench
 
 sandbox: $(NOX_STAMP) ## run the API sandbox in the foreground (SANDBOX_PORT=8080 to fix the port)

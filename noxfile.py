@@ -5,7 +5,8 @@
 ``make test`` runs the sessions in STAGES, in that order; ``nox --list`` describes every session.
 antsibull-nox declares ansible-lint, docs-check and extra-checks (configured in
 antsibull-nox.toml) and the ansible-test sanity and units sessions. This file adds what it
-has no session for: integration against the API sandbox (start, stop, secrets check),
+has no session for: integration against the API sandbox (start, stop, secrets check), the
+roles' molecule scenarios, the AWX / Controller jobs, the execution environment, the docs site,
 ansible-doc's parse check, the changelog lint, the offline pip bootstrap for ansible-test, and
 the demo, benchmark and sandbox entry points. hack/README.md explains the design.
 
@@ -38,11 +39,15 @@ STAGES = [
     "units-2.21",
     "integration-2.19",
     "integration-2.21",
+    "molecule",
     "ansible-lint",
     "ansible-doc",
     "docs-check",
     "changelog",
     "extra-checks",
+    "controller",
+    "ee",
+    "docs-site",
 ]
 
 # The oldest and the newest supported ansible-core, each with the Python it is tested on.
@@ -152,32 +157,48 @@ def tee(path: Path):
             process.stdin.close()
 
 
+def check_secrets(session: nox.Session, log: Path, issued: Path, *extra: str) -> None:
+    """hack/check_secrets.py on ``log``: the seed's secrets, those the sandbox issued or learnt, and ``extra`` options."""
+    found = ["--issued", str(issued)] if issued.exists() else []
+    session.run("python", str(HACK / "check_secrets.py"), "--seed", "tests/sandbox/seed.json", *found, *extra, str(log))
+
+
+def run_integration(session: nox.Session, core: str, targets: list[str], label: str | None = None) -> None:
+    """ansible-test integration of ``targets`` (all when empty) against a fresh API sandbox, then the secrets check.
+
+    The one place the integration stages are written: the collection copy, hack/with_sandbox.py
+    (the sandbox, integration_config.yml, the tokens it issued), the output shown and saved to
+    build/integration-LABEL.log, the secrets check on that log even when ansible-test failed.
+    """
+    label = label or core
+    python = CORE_PYTHON[core]
+    session.install(ansible_core(core), "flask", "requests")
+    tree = collection_tree(session)
+    log = BUILD / ("integration-%s.log" % label)
+    issued = BUILD / ("issued-tokens-%s.json" % label)
+    issued.unlink(missing_ok=True)
+    verbosity = os.environ.get("INTEGRATION_VERBOSITY", "-vvvv")
+    with session.chdir(tree.current_path):
+        try:
+            with tee(log) as output:
+                session.run(
+                    "python", str(HACK / "with_sandbox.py"),
+                    "--config", "tests/integration/integration_config.yml", "--issued", str(issued), "--",
+                    "ansible-test", "integration", "--venv", "--requirements", "--python", python, "--color", "no",
+                    verbosity, *targets,
+                    stdout=output,
+                )
+        finally:
+            session.log("full output: %s" % log.relative_to(ROOT))
+            check_secrets(session, log, issued, "--secrets-file", "tests/integration/secrets.txt")
+
+
 def integration_session(core: str) -> None:
-    """integration-X.Y: ansible-test integration against the API sandbox, then the secrets check."""
+    """integration-X.Y: run_integration on that ansible-core; posargs or INTEGRATION_TARGETS pick targets."""
     python = CORE_PYTHON[core]
 
     def integration(session: nox.Session) -> None:
-        session.install(ansible_core(core), "flask", "requests")
-        tree = collection_tree(session)
-        log = BUILD / ("integration-%s.log" % core)
-        issued = BUILD / ("issued-tokens-%s.json" % core)
-        issued.unlink(missing_ok=True)
-        verbosity = os.environ.get("INTEGRATION_VERBOSITY", "-vvvv")
-        with session.chdir(tree.current_path):
-            try:
-                with tee(log) as output:
-                    session.run(
-                        "python", str(HACK / "with_sandbox.py"),
-                        "--config", "tests/integration/integration_config.yml", "--issued", str(issued), "--",
-                        "ansible-test", "integration", "--venv", "--requirements", "--python", python, "--color", "no",
-                        verbosity, *(session.posargs or os.environ.get("INTEGRATION_TARGETS", "").split()),
-                        stdout=output,
-                    )
-            finally:
-                session.log("full output: %s" % log.relative_to(ROOT))
-                found = ["--issued", str(issued)] if issued.exists() else []
-                session.run("python", str(HACK / "check_secrets.py"), "--seed", "tests/sandbox/seed.json", *found,
-                            "--secrets-file", "tests/integration/secrets.txt", str(log))
+        run_integration(session, core, session.posargs or os.environ.get("INTEGRATION_TARGETS", "").split())
 
     integration.__doc__ = ("ansible-test integration against the API sandbox, then the secrets check, ansible-core %s"
                            " (Python %s); posargs or INTEGRATION_TARGETS pick targets" % (core, python))
@@ -189,6 +210,72 @@ for _core in CORE_PYTHON:
     integration_session(_core)
 
 
+# --- the roles' molecule scenarios -----------------------------------------------------------------
+
+@nox.session(python=interpreter("3.11"), default=False)
+def molecule(session: nox.Session) -> None:
+    """The roles' molecule scenarios against the API sandbox (no container), each then searched for secrets; posargs pick roles"""
+    session.install("molecule", ansible_core("2.19"), "flask", "requests")
+    tree = collection_tree(session)
+    roles = session.posargs or sorted(path.parents[2].name for path in tree.current_path.glob("roles/*/molecule/default/molecule.yml"))
+    if not roles:
+        session.error("no role has a molecule scenario (roles/*/molecule/default/molecule.yml)")
+    env = {
+        "ANSIBLE_COLLECTIONS_PATH": str(tree.current_place),
+        "ANSIBLE_NOCOLOR": "1",
+        "PY_COLORS": "0",
+        # every task's result is printed, so the secrets check means something
+        "ANSIBLE_VERBOSITY": os.environ.get("MOLECULE_ANSIBLE_VERBOSITY", "2"),
+    }
+    failed = []
+    for role in roles:
+        scenario = tree.current_path / "roles" / role
+        if not (scenario / "molecule" / "default" / "molecule.yml").is_file():
+            session.error("role %s has no molecule scenario" % role)
+        log = BUILD / ("molecule-%s.log" % role)
+        issued = BUILD / ("molecule-%s-issued.json" % role)
+        issued.unlink(missing_ok=True)
+        try:
+            with session.chdir(scenario), tee(log) as output:
+                session.run("molecule", "--base-config", str(tree.current_path / "tests" / "molecule" / "config.yml"), "test",
+                            env=dict(env, MOLECULE_SANDBOX_ISSUED=str(issued)), stdout=output)
+            with session.chdir(tree.current_path):
+                check_secrets(session, log, issued)
+        except nox.command.CommandFailed:
+            failed.append(role)
+        session.log("molecule %s: %s (output: %s)" % (role, "FAIL" if role in failed else "PASS", log.relative_to(ROOT)))
+    if failed:
+        session.error("molecule failed for: %s" % " ".join(failed))
+
+
+# --- AWX / Controller jobs, the execution environment ---------------------------------------------
+
+@nox.session(python=interpreter("3.11"), default=False)
+def controller(session: nox.Session) -> None:
+    """AWX / Controller jobs run with ansible-runner: credential types, no secret in output, lock_dir (pytest tests/controller)"""
+    session.install(ansible_core("2.19"), "ansible-runner", "pytest", "flask", "requests")
+    tree = collection_tree(session)
+    with session.chdir(tree.current_path):
+        session.run("python", "-m", "pytest", "-p", "no:cacheprovider", "tests/controller", *session.posargs,
+                    env={"PYTHONPATH": str(tree.current_place)})
+
+
+@nox.session(python=interpreter("3.11"), default=False)
+def ee(session: nox.Session) -> None:
+    """galaxy build / install / verify --offline, and the execution environment's build context (pytest tests/ee)"""
+    session.install(ansible_core("2.19"), "ansible-builder", "pytest")
+    tree = collection_tree(session)
+    with session.chdir(tree.current_path):
+        session.run("python", "-m", "pytest", "-p", "no:cacheprovider", "tests/ee", *session.posargs)
+
+
+@nox.session(name="ee-context", python=interpreter("3.11"), default=False)
+def ee_context(session: nox.Session) -> None:
+    """Render the execution environment's build context into build/ee-context, no container engine (make ee-context)"""
+    session.install(ansible_core("2.19"), "ansible-builder")
+    session.run("python", str(HACK / "ee_context.py"), "--context", str(BUILD / "ee-context"), *session.posargs)
+
+
 # --- documentation and changelog ------------------------------------------------------------------
 
 @nox.session(name="ansible-doc", default=False)
@@ -198,6 +285,16 @@ def ansible_doc(session: nox.Session) -> None:
     tree = collection_tree(session)
     session.run("ansible-doc", "--metadata-dump", "mailops.hosted_mail", silent=True,
                 env={"ANSIBLE_COLLECTIONS_PATH": str(tree.current_place)})
+
+
+@nox.session(name="docs-site", python=interpreter("3.11"), default=False)
+def docs_site(session: nox.Session) -> None:
+    """Build the HTML docs site offline into build/docs, warnings as errors, and check it is complete (make docs-site)"""
+    session.install(ansible_core("2.19"), "antsibull-docs")
+    tree = collection_tree(session)
+    with session.chdir(tree.current_path):
+        session.run("python", "hack/docs_site.py", "--dest", str(BUILD / "docs"),
+                    env={"ANSIBLE_COLLECTIONS_PATH": str(tree.current_place)})
 
 
 @nox.session(default=False)
@@ -220,15 +317,30 @@ def demo(session: nox.Session) -> None:
 
 @nox.session(python=interpreter("3.11"), default=False)
 def bench(session: nox.Session) -> None:
-    """Request counts and wall-time ratios of the hot paths against baselines (make bench); posargs go to the benchmark"""
+    """Request counts and wall-time ratios of the hot paths against baselines, then the onboarding benchmark (make bench)
+
+    posargs go to tests/benchmark/benchmark.py; ONBOARDING_BENCH_ARGS (e.g. "--people 100") to
+    tests/benchmark/onboarding.py.
+    """
     session.install(ansible_core("2.19"), "flask", "requests")
     tree = collection_tree(session)
+    env = {"PYTHONPATH": str(tree.current_place)}
     with session.chdir(tree.current_path):
-        session.run("python", "tests/benchmark/benchmark.py", *session.posargs, env={"PYTHONPATH": str(tree.current_place)})
+        session.run("python", "tests/benchmark/benchmark.py", *session.posargs, env=env)
+        session.run("python", "tests/benchmark/onboarding.py", *os.environ.get("ONBOARDING_BENCH_ARGS", "").split(), env=env)
 
 
 @nox.session(python=interpreter("3.11"), default=False)
 def sandbox(session: nox.Session) -> None:
     """Run the API sandbox in the foreground until Ctrl-C (make sandbox); posargs go to python -m tests.sandbox"""
     session.install("flask")
-    session.run("python", "-m", "tests.sandbox", *session.posargs)
+    session.run("python", "-m", "tests.sandbox", "--seed", "tests/sandbox/seed.json", *session.posargs)
+
+
+# Descriptions for `nox --list` of the sessions antsibull-nox declares from antsibull-nox.toml.
+for _name, _description in {
+    "ansible-lint": "ansible-lint --offline, with the profile in .ansible-lint (production)",
+    "docs-check": "antsibull-docs lint-collection-docs --plugin-docs, and the code blocks of docs/docsite/rst",
+    "extra-checks": "action groups against modules and doc fragments, no unwanted files, characters to avoid",
+}.items():
+    nox.registry.get()[_name].__doc__ = _description

@@ -19,7 +19,8 @@ port inside this process, so it cannot outlive it. Before COMMAND runs:
     YANDEX360_ORG_ID (and SANDBOX_URL).
 
 After COMMAND, ``--issued FILE`` saves every token the sandbox issued and every secret it knows
-(``GET /_sandbox/issued-tokens``) for hack/check_secrets.py. The exit status is COMMAND's.
+(``GET /_sandbox/issued-tokens``) for hack/check_secrets.py. The exit status is COMMAND's. The
+settings come from hack/sandbox_vars.py.
 """
 
 from __future__ import annotations
@@ -30,61 +31,7 @@ import os
 import subprocess
 import sys
 
-
-def first(items, what):
-    """Return the first item of a non-empty list from the seed, or exit with a clear message."""
-    if not isinstance(items, list) or not items:
-        sys.exit("error: the sandbox seed has no %s" % what)
-    return items[0]
-
-
-def credentials(seed_path):
-    """Return the default credentials of a seed file as a dict of integration variables."""
-    with open(seed_path, encoding="utf-8") as handle:
-        seed = json.load(handle)
-    netangels = seed.get("netangels") or {}
-    yandex = seed.get("yandex360") or {}
-    oauth = first(yandex.get("oauth_tokens"), "yandex360.oauth_tokens")
-    if isinstance(oauth, dict):
-        token = oauth.get("token")
-        orgs = oauth.get("orgs") or []
-    else:
-        token, orgs = oauth, []
-    if orgs:
-        org_id = orgs[0]
-    else:
-        org = first(yandex.get("orgs"), "yandex360.orgs")
-        org_id = org.get("id") if isinstance(org, dict) else org
-    return {
-        "netangels_api_key": first(netangels.get("api_keys"), "netangels.api_keys"),
-        "netangels_api_token": first(netangels.get("static_tokens"), "netangels.static_tokens"),
-        "yandex360_oauth_token": token,
-        "yandex360_org_id": org_id,
-    }
-
-
-def write_config(path, url, seed_path):
-    """Write integration_config.yml (JSON scalars are valid YAML)."""
-    variables = {"sandbox_url": url}
-    variables.update(credentials(seed_path))
-    lines = ["# Written by hack/with_sandbox.py for one test run; not part of the collection."]
-    lines += ["%s: %s" % (name, json.dumps(value)) for name, value in variables.items()]
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write("\n".join(lines) + "\n")
-
-
-def module_env(url, seed_path):
-    """The environment fallbacks the modules read, pointing at the sandbox."""
-    creds = credentials(seed_path)
-    return {
-        "SANDBOX_URL": url,
-        "NETANGELS_API_URL": url,
-        "NETANGELS_AUTH_URL": url + "/api/gateway/token/",
-        "NETANGELS_API_KEY": str(creds["netangels_api_key"]),
-        "YANDEX360_API_URL": url,
-        "YANDEX360_OAUTH_TOKEN": str(creds["yandex360_oauth_token"]),
-        "YANDEX360_ORG_ID": str(creds["yandex360_org_id"]),
-    }
+import sandbox_vars  # hack/sandbox_vars.py: the seed's credentials as config or environment
 
 
 def main():
@@ -105,9 +52,10 @@ def main():
         print("==> API sandbox listening at %s" % server.url, flush=True)
         env = dict(os.environ)
         if args.env:
-            env.update(module_env(server.url, args.seed))
+            env.update(sandbox_vars.module_env(server.url, args.seed))
         if args.config:
-            write_config(args.config, server.url, args.seed)
+            with open(args.config, "w", encoding="utf-8") as handle:
+                handle.write(sandbox_vars.config_text(server.url, args.seed))
         try:
             returncode = subprocess.call(args.command, env=env)
         finally:

@@ -13,24 +13,45 @@ exceptions that carry the vendor's answer, and redaction of every secret from th
 
 The transport never calls ``fail_json``: the module runner turns its exceptions into failures.
 
-Retry policy (one place, :meth:`Transport.request`):
+Retry policy (one place, :meth:`Transport.request`). Each failed attempt is one of:
 
-* requests that are safe to repeat (GET, PUT, DELETE, and a POST whose caller passes
-  ``retry_unsafe=True``) are retried on connection errors, timeouts, 429 and 500/502/503/504;
-* any other POST is retried only when the server provably did not act on it: a 429 answer
-  (the server refused it, RFC 6585) or a timeout while connecting (nothing was sent);
-* 429 and 503 honour ``Retry-After`` (seconds or an HTTP date), clamped to ``retry_after_max``;
-  otherwise the wait is exponential backoff with jitter, capped at ``backoff_max``.
+* *not acted on*: a 429 answer (the server refused it, RFC 6585) or a timeout while connecting
+  (nothing was sent). Any request is sent again.
+* *unknown*: no answer (connection dropped, read timeout) or 500/502/503/504. The server may or
+  may not have acted. A request that is idempotent (GET, HEAD, OPTIONS, PUT, DELETE, or one its
+  caller marks ``idempotent=True``) is sent again. Any other write is sent again only after its
+  caller's ``confirm`` read proved that it did not take effect; when the read shows it did, that
+  read is the answer and nothing is sent again. Without ``confirm`` it fails at once.
+* *final*: any other answer. A refusal (4xx) of a write whose earlier attempt had an unknown
+  outcome ("already exists", "not found") is checked with ``confirm`` too: if the write took
+  effect, the refusal is of the repeat and the write succeeded.
+
+Every request is sent at most ``1 + max_retries`` times; when the budget is spent on an unknown
+outcome, ``confirm`` (if any) has the last word. 429 and 503 honour ``Retry-After`` (seconds or an
+HTTP date), clamped to ``retry_after_max``; otherwise the wait is exponential backoff with jitter,
+capped at ``backoff_max``. The default budget (12 retries, waits from 0.25 s doubling up to 5 s:
+about 20 to 45 s of waiting in all) is sized for goal R1, one run converging with 30% of answers faulted: one
+request then fails all 13 attempts with a chance of 0.3 ** 13, under 1 in 6 million, so a run of
+a few hundred requests almost never loses one.
+
+Thread safety (a bulk module's workers share one transport): each thread gets its own
+``requests.Session`` (a Session is not documented as thread-safe), configured alike; the
+redactor's secrets may be added while other threads redact; and a 429 pauses every thread, not
+only the one that got it: until the wait it asked for is over, no thread sends a request.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import random
+import re
+import threading
 import time
 import traceback
 from email.utils import parsedate_to_datetime
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._version import COLLECTION_NAME, COLLECTION_VERSION
 
 REQUESTS_IMPORT_ERROR = None
@@ -42,36 +63,34 @@ except ImportError:
 else:
     HAS_REQUESTS = True
 
-SAFE_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'))
-RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'))
+UNKNOWN_OUTCOME_STATUSES = frozenset((500, 502, 503, 504))
+"""Answers after which the server may or may not have acted on the request."""
 REDACTED = '********'
 MAX_MESSAGE = 1000
 
 DEFAULT_TIMEOUT = 30
-DEFAULT_MAX_RETRIES = 5
-DEFAULT_BACKOFF_BASE = 0.5
-DEFAULT_BACKOFF_MAX = 20.0
+DEFAULT_MAX_RETRIES = 12
+DEFAULT_BACKOFF_BASE = 0.25
+DEFAULT_BACKOFF_MAX = 5.0
 DEFAULT_RETRY_AFTER_MAX = 60.0
 
 
-class ApiError(Exception):
+class ApiError(Error):
     """An HTTP call failed. ``status`` is None when no answer arrived.
 
     ``message`` is the full, redacted text; ``vendor_message`` is what the API itself said and
-    ``details`` its answer body (parsed JSON or text), both redacted.
+    ``details`` its answer body (parsed JSON or text), both redacted. To say which step failed,
+    use :meth:`~._errors.Error.prefixed` (it keeps the class and every attribute).
     """
 
     def __init__(self, message, status=None, vendor_message=None, details=None, method=None, url=None):
         super(ApiError, self).__init__(message)
-        self.message = message
         self.status = status
         self.vendor_message = vendor_message
         self.details = details
         self.method = method
         self.url = url
-
-    def __str__(self):
-        return self.message
 
 
 class TransportError(ApiError):
@@ -121,21 +140,39 @@ def error_class(status):
 
 
 class Redactor(object):
-    """Replaces every registered secret value with ``********`` in text and nested data."""
+    """Replaces every registered secret value with ``********`` in text and nested data.
 
-    def __init__(self, secrets=None):
-        self._secrets = set()
+    ``store`` is the set the secrets are kept in; pass the module's ``no_log_values`` so that every
+    secret learnt during the run (an exchanged token, a password sent) is also removed from the
+    module's result, whatever path it takes there.
+
+    Safe to share between threads (``add`` may run while another thread redacts); thousands of
+    secrets (a bulk module's passwords) cost one sort, on the first redaction after their number
+    changes (the store may also grow without :meth:`add`).
+    """
+
+    def __init__(self, secrets=None, store=None):
+        self._lock = threading.Lock()
+        self._secrets = set() if store is None else store
+        self._ordered = None
+        self._ordered_count = -1
         for secret in secrets or ():
             self.add(secret)
 
     def add(self, secret):
         if secret is not None and str(secret) != '':
-            self._secrets.add(str(secret))
+            with self._lock:
+                self._secrets.add(str(secret))
 
     def text(self, value):
         value = '' if value is None else str(value)
-        # Longest first, so a secret that contains another one is masked whole.
-        for secret in sorted(self._secrets, key=len, reverse=True):
+        with self._lock:
+            if self._ordered_count != len(self._secrets):
+                # Longest first, so a secret that contains another one is masked whole.
+                self._ordered = tuple(sorted(set(str(item) for item in self._secrets) - {''}, key=len, reverse=True))
+                self._ordered_count = len(self._secrets)
+            ordered = self._ordered
+        for secret in ordered:
             value = value.replace(secret, REDACTED)
         return value
 
@@ -149,11 +186,37 @@ class Redactor(object):
         return value
 
 
-def vendor_message(body, text):
+_HTML_START = re.compile(r'^\s*(<!doctype\s+html|<html|<head|<body|<title)', re.IGNORECASE)
+_HTML_TITLE = re.compile(r'<title[^>]*>(.*?)</title\s*>', re.IGNORECASE | re.DOTALL)
+_HTML_HEADING = re.compile(r'<h1[^>]*>(.*?)</h1\s*>', re.IGNORECASE | re.DOTALL)
+_HTML_CODE = re.compile(r'<(script|style)[^>]*>.*?</\1\s*>', re.IGNORECASE | re.DOTALL)
+_TAGS = re.compile(r'<[^>]*>')
+HTML_TITLE_MAX = 120
+
+
+def html_summary(text, content_type=None):
+    """``'an HTML page: "502 Bad Gateway"'`` for an HTML answer (a proxy's error page), else None.
+
+    An HTML page is told by its ``Content-Type`` or by how it starts; it is summarised to its
+    title (or first heading, or the start of its text), never returned whole.
+    """
+    text = text or ''
+    if 'html' not in (content_type or '').lower() and not _HTML_START.match(text):
+        return None
+    match = _HTML_TITLE.search(text) or _HTML_HEADING.search(text)
+    title = match.group(1) if match else _HTML_CODE.sub(' ', text)
+    title = ' '.join(html.unescape(_TAGS.sub(' ', title)).split())
+    if len(title) > HTML_TITLE_MAX:
+        title = title[:HTML_TITLE_MAX - 3] + '...'
+    return 'an HTML page: "%s"' % title if title else 'an HTML page without a title'
+
+
+def vendor_message(body, text, content_type=None):
     """Best-effort one-line summary of an error body whose shape the vendor does not document.
 
     Yandex 360 answers ``{"code", "message", "details"}``; the NetAngels error body is not
     documented, so a JSON body is summarised whole (``{"field": ["problem"]}`` reads well as is).
+    An HTML page (a front proxy's 502 or 503) is summarised to its title (:func:`html_summary`).
     """
     if isinstance(body, dict):
         for key in ('message', 'detail', 'error', 'error_description'):
@@ -162,6 +225,9 @@ def vendor_message(body, text):
         return json.dumps(body, ensure_ascii=False, sort_keys=True)
     if isinstance(body, list):
         return json.dumps(body, ensure_ascii=False)
+    summary = html_summary(text, content_type)
+    if summary:
+        return summary
     text = (text or '').strip()
     return text[:MAX_MESSAGE] if text else 'no message'
 
@@ -194,6 +260,11 @@ class Response(object):
         self.body = body
         self.text = text
 
+    @classmethod
+    def confirmed(cls, body):
+        """The answer to a write whose own answer was lost: what the ``confirm`` read found."""
+        return cls(None, {}, body, '')
+
 
 class Transport(object):
     """A ``requests.Session`` with the collection's timeouts, retries, errors and redaction."""
@@ -201,24 +272,36 @@ class Transport(object):
     def __init__(self, timeout=DEFAULT_TIMEOUT, validate_certs=True, ca_path=None, secrets=None,
                  max_retries=DEFAULT_MAX_RETRIES, backoff_base=DEFAULT_BACKOFF_BASE,
                  backoff_max=DEFAULT_BACKOFF_MAX, retry_after_max=DEFAULT_RETRY_AFTER_MAX,
-                 sleep=None, user_agent_suffix=None):
+                 sleep=None, user_agent_suffix=None, secret_store=None):
         if not HAS_REQUESTS:
             raise RuntimeError('The Python library "requests" is required.')
-        self.session = requests.Session()
         agent = '%s/%s python-requests/%s' % (COLLECTION_NAME, COLLECTION_VERSION, requests.__version__)
         if user_agent_suffix:
             agent = '%s %s' % (agent, user_agent_suffix)
-        self.session.headers['User-Agent'] = agent
-        self.session.headers['Accept'] = 'application/json'
-        self.session.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+        self._headers = {'User-Agent': agent, 'Accept': 'application/json'}
+        self._verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._resume_at = 0.0
         self.timeout = (float(timeout), float(timeout))
         self.max_retries = int(max_retries)
         self.backoff_base = float(backoff_base)
         self.backoff_max = float(backoff_max)
         self.retry_after_max = float(retry_after_max)
-        self.redactor = Redactor(secrets)
+        self.redactor = Redactor(secrets, store=secret_store)
         self._sleep = sleep
         self.request_count = 0
+
+    @property
+    def session(self):
+        """This thread's ``requests.Session`` (one per thread, all configured alike)."""
+        session = getattr(self._local, 'session', None)
+        if session is None:
+            session = requests.Session()
+            session.headers.update(self._headers)
+            session.verify = self._verify
+            self._local.session = session
+        return session
 
     def add_secret(self, secret):
         """Register a value (token, password) that must never appear in an error."""
@@ -235,43 +318,103 @@ class Transport(object):
             delay = retry_after_seconds(response.headers.get('Retry-After'))
         if delay is None:
             delay = self.backoff(attempt)
-        (self._sleep or pause)(min(delay, self.retry_after_max))
+        delay = min(delay, self.retry_after_max)
+        if response is not None and response.status_code == 429:
+            with self._lock:  # every thread holds back until this wait is over
+                self._resume_at = max(self._resume_at, time.monotonic() + delay)
+                self._local.own_pause = self._resume_at
+        (self._sleep or pause)(delay)
+
+    def _honour_shared_pause(self):
+        """Wait while a 429 that another thread got asks every thread to hold back."""
+        resume_at = self._resume_at
+        if resume_at == getattr(self._local, 'own_pause', None):
+            return  # this thread's own wait already covered it
+        remaining = resume_at - time.monotonic()
+        if remaining > 0:
+            (self._sleep or pause)(remaining)
 
     def request(self, method, url, params=None, json_body=None, data=None, files=None, headers=None,
-                retry_unsafe=False):
+                idempotent=None, confirm=None):
         """Send one request, retrying as the module docstring says; return a :class:`Response`.
+
+        ``idempotent``: whether sending it twice has the effect of sending it once (default: by
+        method). ``confirm``: for a write, a function that reads the server and returns ``None``
+        when the write provably did not take effect, or else the write's result (then the
+        :class:`Response` carries it as ``body``, with ``status`` None).
 
         Raises a subclass of :class:`ApiError` on failure; its text never contains a secret.
         """
         method = method.upper()
-        repeatable = method in SAFE_METHODS or retry_unsafe
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
+        unsure = False  # an attempt so far may have taken effect without our knowing
         attempt = 0
         while True:
+            self._honour_shared_pause()
             response = None
             try:
-                self.request_count += 1
+                with self._lock:
+                    self.request_count += 1
                 response = self.session.request(
                     method, url, params=params, json=json_body, data=data, files=files,
                     headers=headers, timeout=self.timeout)
             except requests.exceptions.ConnectTimeout as exc:
-                failure = exc
-                may_retry = True
+                failure, acted = exc, False
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
-                failure = exc
-                may_retry = repeatable
+                failure, acted = exc, None
             except requests.exceptions.RequestException as exc:
                 raise self._transport_error(method, url, exc)
             else:
                 failure = None
-                may_retry = response.status_code in RETRY_STATUSES and (repeatable or response.status_code == 429)
-                if not may_retry:
-                    return self._handle(method, url, response)
-            if not may_retry or attempt >= self.max_retries:
-                if failure is not None:
-                    raise self._transport_error(method, url, failure, attempt)
-                return self._handle(method, url, response, attempt)
+                if response.status_code == 429:
+                    acted = False
+                elif response.status_code in UNKNOWN_OUTCOME_STATUSES:
+                    acted = None
+                else:
+                    if response.status_code >= 400 and unsure and confirm is not None:
+                        done = self._confirm(confirm, method, url, response, None, attempt)
+                        if done is not None:
+                            return done
+                    return self._handle(method, url, response, attempt)
+            unsure = unsure or acted is None
+            if attempt >= self.max_retries:
+                if unsure and confirm is not None:
+                    done = self._confirm(confirm, method, url, response, failure, attempt)
+                    if done is not None:
+                        return done
+                return self._fail(method, url, response, failure, attempt)
+            if acted is None and not idempotent and confirm is None:
+                return self._fail(method, url, response, failure, attempt)
             self._wait(attempt, response)
+            if acted is None and not idempotent:
+                done = self._confirm(confirm, method, url, response, failure, attempt)
+                if done is not None:
+                    return done
             attempt += 1
+
+    def _confirm(self, confirm, method, url, response, failure, attempts):
+        """Ask ``confirm`` whether the write took effect: a :class:`Response` if it did, else None.
+
+        When the read itself fails, the error says both what was sent and that its effect is unknown.
+        """
+        try:
+            done = confirm()
+        except ApiError as exc:
+            try:
+                self._fail(method, url, response, failure, attempts)
+            except ApiError as lost:
+                raise lost.__class__(
+                    '%s; whether it took effect is unknown: reading it back failed too: %s' % (lost.message, exc.message),
+                    status=lost.status, vendor_message=lost.vendor_message, details=lost.details, method=method,
+                    url=lost.url)
+        return None if done is None else Response.confirmed(done)
+
+    def _fail(self, method, url, response, failure, attempts):
+        """Raise the error of the last attempt (no answer, or an error answer)."""
+        if failure is not None:
+            raise self._transport_error(method, url, failure, attempts)
+        return self._handle(method, url, response, attempts)
 
     def _describe(self, method, url):
         path = url.split('?', 1)[0]
@@ -293,6 +436,7 @@ class Transport(object):
 
     def _handle(self, method, url, response, attempts=0):
         text = response.text or ''
+        content_type = response.headers.get('Content-Type')
         body = None
         if text.strip():
             try:
@@ -303,14 +447,18 @@ class Transport(object):
             if text.strip() and body is None:
                 raise InvalidResponseError(
                     '%s: the API answered HTTP %d with a body that is not JSON: %s' % (
-                        self._describe(method, url), response.status_code, self.redactor.text(text[:200])),
+                        self._describe(method, url), response.status_code,
+                        html_summary(text, content_type) or self.redactor.text(text[:200])),
                     status=response.status_code, method=method, url=self.redactor.text(url))
             return Response(response.status_code, response.headers, body, text)
-        said = self.redactor.text(vendor_message(body, text))[:MAX_MESSAGE]
+        said = self.redactor.text(vendor_message(body, text, content_type))[:MAX_MESSAGE]
         message = '%s: HTTP %d: %s' % (self._describe(method, url), response.status_code, said)
         if attempts:
             message += ' (after %d retries)' % attempts
-        details = self.redactor.data(body) if body is not None else self.redactor.text(text[:MAX_MESSAGE])
+        if body is not None:
+            details = self.redactor.data(body)
+        else:
+            details = self.redactor.text(html_summary(text, content_type) or text[:MAX_MESSAGE])
         raise error_class(response.status_code)(
             message, status=response.status_code, vendor_message=said, details=details,
             method=method, url=self.redactor.text(url))

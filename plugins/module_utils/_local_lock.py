@@ -20,7 +20,14 @@ stale lock cannot block anyone; lock files are never deleted (deleting them woul
 waiter that already opened the file).
 
 Limits: it serialises only processes of the same user on the same machine that use the same
-temp directory. It knows nothing of Ansible and never calls ``fail_json``.
+temp directory. Processes that do not share a temp directory -- AWX / Automation Controller jobs,
+each in its own container -- share a lock only through a *shared lock directory*
+(``shared_dir``, the modules' ``lock_dir`` option): an existing directory that every one of them
+sees (a volume, or a host path exposed to every job). The lock files are put there directly and
+may be opened by other users (mode 0666: they hold no data), since job containers may run as
+different uids. ``flock`` works across containers on one host, and across hosts on NFS with
+working locks (Linux turns it into an NFS byte-range lock). It knows nothing of Ansible and never
+calls ``fail_json``.
 """
 
 from __future__ import annotations
@@ -34,50 +41,103 @@ import tempfile
 import time
 from contextlib import contextmanager
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error
+
 DEFAULT_TIMEOUT = 300.0
 POLL_INTERVAL = 0.05
 
 
-class LockError(ValueError):
+class LockError(Error):
     """The lock could not be taken (timeout, unsafe lock directory, file system error)."""
+
+
+class PrivateDirectoryError(ValueError):
+    """A directory that must be private to the current user is not, or cannot be created."""
+
+
+def private_directory(path, what='directory', create=True):
+    """``path`` if it is a private directory of the current user; raise PrivateDirectoryError if not.
+
+    Private: a real directory (not a symlink), owned by the current user, with no access for group
+    or others (mode 0700). When missing it is created with mode 0700 if ``create`` is true (its
+    parents too), else None is returned. ``what`` names it in the error (``'lock directory'``).
+    Shared by the lock files here and the token cache (:mod:`._token_cache`).
+    """
+    if create:
+        try:
+            os.makedirs(path, 0o700, exist_ok=True)
+        except OSError as exc:
+            raise PrivateDirectoryError('cannot create the %s %s: %s' % (what, path, exc.strerror or exc)) from None
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        if create:
+            raise PrivateDirectoryError('the %s %s disappeared while it was being created' % (what, path)) from None
+        return None
+    except OSError as exc:
+        raise PrivateDirectoryError('cannot read the %s %s: %s' % (what, path, exc.strerror)) from None
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise PrivateDirectoryError('the %s %s is not a private directory of the current user '
+                                    '(it must be a real directory, owned by uid %d, mode 0700)' % (what, path, os.getuid()))
+    return path
 
 
 def lock_directory(base=None):
     """The private lock directory for the current user, created if needed; raise LockError if unsafe."""
     base = base or tempfile.gettempdir()
-    path = os.path.join(base, 'mailops.hosted_mail-locks-%d' % os.getuid())
     try:
-        os.mkdir(path, 0o700)
-    except OSError as exc:
-        if exc.errno != errno.EEXIST:
-            raise LockError('cannot create the lock directory %s: %s' % (path, exc.strerror)) from None
-    info = os.lstat(path)
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
-        raise LockError('the lock directory %s is not a private directory of the current user '
-                        '(it must be a real directory, owned by uid %d, mode 0700)' % (path, os.getuid()))
+        return private_directory(os.path.join(base, 'mailops.hosted_mail-locks-%d' % os.getuid()), 'lock directory')
+    except PrivateDirectoryError as exc:
+        raise LockError(str(exc)) from None
+
+
+def lock_path(namespace, key, base=None, shared_dir=None):
+    """Path of the lock file for ``key`` (any string) in ``namespace`` (a short word).
+
+    In ``shared_dir`` when given (see :func:`shared_lock_directory`), else in the private
+    :func:`lock_directory`.
+    """
+    digest = hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]
+    directory = shared_lock_directory(shared_dir) if shared_dir else lock_directory(base)
+    return os.path.join(directory, '%s-%s.lock' % (namespace, digest))
+
+
+def shared_lock_directory(path):
+    """``path`` if it is an existing directory; raise LockError if not.
+
+    It is never created: a missing directory means the shared volume is not there, and a lock in
+    a directory that only this container sees would serialise nothing.
+    """
+    if not os.path.isabs(path):
+        raise LockError('the lock directory %s must be an absolute path' % path)
+    if not os.path.isdir(path):
+        raise LockError(
+            'the lock directory %s does not exist or is not a directory. It must be a directory that every job '
+            'changing these rules sees (a shared volume, or a path the AWX / Automation Controller exposes to every '
+            'job); it is not created, because a directory only this job sees would serialise nothing' % path)
     return path
 
 
-def lock_path(namespace, key, base=None):
-    """Path of the lock file for ``key`` (any string) in ``namespace`` (a short word)."""
-    digest = hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]
-    return os.path.join(lock_directory(base), '%s-%s.lock' % (namespace, digest))
-
-
 @contextmanager
-def exclusive_lock(namespace, key, timeout=DEFAULT_TIMEOUT, what='this resource', base=None, clock=None, sleep=None):
+def exclusive_lock(namespace, key, timeout=DEFAULT_TIMEOUT, what='this resource', base=None, clock=None, sleep=None,
+                   shared_dir=None):
     """Hold an exclusive lock on ``key`` for the ``with`` block; wait at most ``timeout`` seconds.
 
     ``what`` names the protected thing in the timeout message, e.g. ``'the routing rules of
-    Yandex 360 organisation 42'``. Raises :class:`LockError`.
+    Yandex 360 organisation 42'``. ``shared_dir``: a directory shared with other machines or
+    containers (see the module docstring) instead of the private one. Raises :class:`LockError`.
     """
     clock = clock or time.monotonic
     sleep = sleep or time.sleep
-    path = lock_path(namespace, key, base)
+    path = lock_path(namespace, key, base, shared_dir)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_CLOEXEC', 0), 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_CLOEXEC', 0),
+                     0o666 if shared_dir else 0o600)
     except OSError as exc:
         raise LockError('cannot open the lock file %s: %s' % (path, exc.strerror)) from None
+    if shared_dir:
+        _share(fd)
+    who = 'another task sharing the lock directory %s' % shared_dir if shared_dir else 'another task on this machine'
     try:
         deadline = clock() + max(0.0, float(timeout))
         while True:
@@ -89,9 +149,9 @@ def exclusive_lock(namespace, key, timeout=DEFAULT_TIMEOUT, what='this resource'
                     raise LockError('cannot lock %s: %s' % (path, exc.strerror)) from None
             if clock() >= deadline:
                 raise LockError(
-                    'another task on this machine has been changing %s for more than %g seconds, so this one gave up '
+                    '%s has been changing %s for more than %g seconds, so this one gave up '
                     'waiting for its turn (lock file %s). Raise lock_timeout if many tasks change it at once, '
-                    'or look for a task that hangs.' % (what, float(timeout), path))
+                    'or look for a task that hangs.' % (who, what, float(timeout), path))
             sleep(POLL_INTERVAL)
         try:
             yield path
@@ -99,3 +159,17 @@ def exclusive_lock(namespace, key, timeout=DEFAULT_TIMEOUT, what='this resource'
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def _share(fd):
+    """Let other users (job containers may run as other uids) open a lock file this user owns.
+
+    Only a plain file with one name is touched: never a file that someone linked in under the
+    lock file's name.
+    """
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode) and info.st_nlink == 1 and info.st_uid == os.getuid() and info.st_mode & 0o777 != 0o666:
+            os.fchmod(fd, 0o666)
+    except OSError:
+        pass  # a file system without modes: whoever can open the file can lock it

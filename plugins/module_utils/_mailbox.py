@@ -12,17 +12,19 @@ inputs are known to be good), read the current mailbox, run the same sequence of
 either a :class:`LiveWriter` (real calls) or a :class:`CheckWriter` (check mode: predicts each
 call's answer and sends nothing), so check mode takes exactly the decisions a real run takes.
 
-Errors are raised, never turned into failures here: ``ValueError`` for bad input or an
-impossible request, the transport's ``ApiError`` (with the step that failed prepended) for the
-API. The module runner turns both into ``fail_json``.
+Errors are raised, never turned into failures here: :class:`~._errors.InputError` for bad input
+or an impossible request, the transport's ``ApiError`` (with the step that failed prepended) for
+the API. The module runner turns both into ``fail_json``. When a write was attempted and the task
+failed, the error carries what the task had done (:func:`progress`).
 """
 
 from __future__ import annotations
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import ApiError, RequestError
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error, InputError
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import AuthError, NotFoundError, RequestError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import (
     MAILBOX_STATE_DISABLED, check_comment, check_local_part, check_password, check_quota, is_disabled, normalise_alias,
-    parse_aliases, parse_target, resolve_target)
+    parse_aliases, parse_target, resolve_target, same_field)
 
 FIELDS = ('comment', 'quota', 'is_local', 'aliases')
 """Mailbox fields the update call can set (and the module compares)."""
@@ -38,19 +40,19 @@ DIFF_KEYS = ('address', 'comment', 'quota', 'is_local', 'aliases', 'state', 'use
 def alias_list(values, option='aliases'):
     """Forwarding addresses validated and normalised (lower case, duplicates dropped, order kept).
 
-    Raises ValueError naming every bad value.
+    Raises InputError naming every bad value.
     """
     result, bad = [], []
     for value in values or []:
         try:
             alias = normalise_alias(value)
-        except ValueError as exc:
+        except InputError as exc:
             bad.append(str(exc))
             continue
         if alias not in result:
             result.append(alias)
     if bad:
-        raise ValueError('%s: %s' % (option, '; '.join(bad)))
+        raise InputError('%s: %s' % (option, '; '.join(bad)))
     return result
 
 
@@ -81,7 +83,7 @@ def mailbox_inputs(params):
     if params.get('aliases') is not None:
         try:
             desired['aliases'] = alias_list(params['aliases'])
-        except ValueError as exc:
+        except InputError as exc:
             problems.append(str(exc))
     if params.get('password') is not None:
         why = check_password(params['password'])
@@ -95,7 +97,7 @@ def mailbox_inputs(params):
     if desired.get('is_local') is False and desired.get('aliases') == []:
         problems.append('is_local=false with an empty aliases list would make a mailbox that neither stores nor forwards mail')
     if problems:
-        raise ValueError('; '.join(problems))
+        raise InputError('; '.join(problems))
     return target, desired
 
 
@@ -117,17 +119,9 @@ def describe_params(params):
 
 # -- comparing ------------------------------------------------------------------------------
 
-def _same(field, current, wanted):
-    if field == 'aliases':
-        return sorted(a.lower() for a in parse_aliases(current)) == sorted(wanted)
-    if field == 'comment':
-        return (current or '') == wanted
-    return current == wanted
-
-
 def field_changes(mailbox, desired):
     """The fields of ``desired`` that differ from ``mailbox`` (only those are sent)."""
-    return dict((field, desired[field]) for field in FIELDS if field in desired and not _same(field, mailbox.get(field), desired[field]))
+    return dict((field, desired[field]) for field in FIELDS if field in desired and not same_field(field, mailbox.get(field), desired[field]))
 
 
 def view(mailbox, address):
@@ -143,27 +137,32 @@ def view(mailbox, address):
 
 # -- writers: one real, one that predicts ---------------------------------------------------
 
-def _reraise(exc, step):
-    """Raise ``exc`` again (same class, status and body) with the failed step prepended."""
-    raise exc.__class__('%s: %s' % (step, exc.message), status=exc.status, vendor_message=exc.vendor_message,
-                        details=exc.details, method=exc.method, url=exc.url)
+CLEANUP = 'emptying it (cleanup)'
 
 
 class LiveWriter(object):
-    """Performs each step through the client; every failure names the step."""
+    """Performs each step through the client; every failure names the step.
+
+    ``steps`` lists the writes attempted, ``done`` those the API confirmed.
+    """
 
     check_mode = False
 
     def __init__(self, client):
         self.client = client
         self.steps = []
+        self.done = []
 
     def _do(self, step, call, *args):
         self.steps.append(step)
         try:
-            return call(*args)
-        except ApiError as exc:
-            _reraise(exc, step)
+            answer = call(*args)
+        except Error as exc:
+            if step == CLEANUP and isinstance(exc, RequestError) and exc.status == 400:
+                step += ': the API forbids cleanup for this mailbox'
+            raise exc.prefixed(step) from exc
+        self.done.append(step)
+        return answer
 
     def create(self, domain_id, name, password, comment):
         return self._do('creating it', self.client.create_mailbox, domain_id, name, password, comment)
@@ -175,15 +174,7 @@ class LiveWriter(object):
         return self._do('setting its password', self.client.change_password, mailbox['id'], password)
 
     def cleanup(self, mailbox):
-        self.steps.append('emptying it (cleanup)')
-        try:
-            return self.client.cleanup_mailbox(mailbox['id'])
-        except RequestError as exc:
-            if exc.status == 400:
-                _reraise(exc, 'emptying it (cleanup): the API forbids cleanup for this mailbox')
-            _reraise(exc, 'emptying it (cleanup)')
-        except ApiError as exc:
-            _reraise(exc, 'emptying it (cleanup)')
+        return self._do(CLEANUP, self.client.cleanup_mailbox, mailbox['id'])
 
     def disable(self, mailbox):
         return self._do('disabling it', self.client.disable_mailbox, mailbox['id'])
@@ -205,6 +196,7 @@ class CheckWriter(object):
 
     def __init__(self):
         self.steps = []
+        self.done = self.steps
 
     def create(self, domain_id, name, password, comment):
         self.steps.append('creating it')
@@ -219,7 +211,7 @@ class CheckWriter(object):
         return mailbox
 
     def cleanup(self, mailbox):
-        self.steps.append('emptying it (cleanup)')
+        self.steps.append(CLEANUP)
         return dict(mailbox, used=0)
 
     def disable(self, mailbox):
@@ -243,7 +235,64 @@ def writer_for(client, check_mode):
     return CheckWriter() if check_mode else LiveWriter(client)
 
 
+def progress(exc, writer, before, last, read_again):
+    """What a task that failed while writing had done: ``(changed, the mailbox as it now stands)``.
+
+    The mailbox is read again (``read_again()``; if that read fails too, the last known state is
+    kept). A confirmed write is a change. So is a difference the read shows when the failed write
+    may have been made after all (no answer, a server error, a rate limit after a lost answer);
+    not when the API refused it outright (another 4xx), which also keeps others' changes out.
+    """
+    now = last
+    try:
+        now = read_again()
+    except Error:
+        pass
+    refused = isinstance(exc, (RequestError, AuthError, NotFoundError))
+    return bool(writer.done) or (not refused and view(now, '') != view(before, '')), now
+
+
 # -- netangels_mailbox ----------------------------------------------------------------------
+
+def state_refusal(current, desired, state):
+    """Why ``desired`` cannot be applied to the mailbox as it stands (``None``: absent), or None.
+
+    Decided before the first write (shared with the bulk module).
+    """
+    if state == 'present' and current is not None and is_disabled(current):
+        return ('it is disabled, and the NetAngels API has no call to enable a mailbox. Enable it in the NetAngels control '
+                'panel and run again, or keep it disabled with state=disabled, or delete it (state=absent) and create it anew')
+    merged = dict(current or {}, **desired)
+    if ('is_local' in desired or 'aliases' in desired) and merged.get('is_local') is False \
+            and not parse_aliases(merged.get('aliases')):
+        return 'is_local=false with no forwarding address would make a mailbox that neither stores nor forwards mail'
+    return None
+
+
+def converge(writer, mailbox, desired, state, password, update_password, cleanup=False, password_sent=False):
+    """Bring an existing (or just created) mailbox to ``desired`` through ``writer``, step by step.
+
+    Only the fields that differ are sent; the password only with ``update_password=always`` (and
+    not twice); then cleanup and disable. Returns ``(mailbox, password_sent)``; a failing write's
+    error carries the last mailbox a write answered with as ``last_mailbox``. Shared with the
+    bulk module, so one sequence of writes serves both.
+    """
+    try:
+        changes = field_changes(mailbox, desired)
+        if changes:
+            mailbox = writer.update(mailbox, changes) or mailbox
+        if update_password == 'always' and not password_sent:
+            mailbox = writer.change_password(mailbox, password) or mailbox
+            password_sent = True
+        if cleanup and int(mailbox.get('used') or 0) > 0:
+            mailbox = writer.cleanup(mailbox) or mailbox
+        if state == 'disabled' and not is_disabled(mailbox):
+            mailbox = writer.disable(mailbox) or mailbox
+    except Error as exc:
+        exc.last_mailbox = mailbox  # the last state a write answered with, for reporting a failure
+        raise
+    return mailbox, password_sent
+
 
 def manage_mailbox(client, params, check_mode=False):
     """Bring one mailbox to the state the options describe; return the module's result.
@@ -251,47 +300,39 @@ def manage_mailbox(client, params, check_mode=False):
     Result keys: ``changed``, ``mailbox`` (as it now stands, or would stand; ``{}`` when absent)
     and ``diff`` (``before``/``after`` from :func:`view`, a password only as a note).
     """
-    target, desired = mailbox_inputs(params)
+    desired = mailbox_inputs(params)[1]
     state = params.get('state') or 'present'
     password = params.get('password')
-    target = resolve_target(client, target.name, target.domain, target.domain_id)
+    target = resolve_target(client, params['name'], params.get('domain'), params.get('domain_id'))
     address = describe(target)
     current = client.find_mailbox(target.domain_id, target.name)
 
-    # Refusals that depend on the current state: all decided before the first write.
     if state != 'absent':
         if current is None and password is None:
-            raise ValueError('it does not exist, and creating a mailbox needs a password (set password)')
-        if state == 'present' and current is not None and is_disabled(current):
-            raise ValueError(
-                'it is disabled, and the NetAngels API has no call to enable a mailbox. Enable it in the NetAngels control '
-                'panel and run again, or keep it disabled with state=disabled, or delete it (state=absent) and create it anew')
-        merged = dict(current or {}, **desired)
-        if ('is_local' in desired or 'aliases' in desired) and merged.get('is_local') is False \
-                and not parse_aliases(merged.get('aliases')):
-            raise ValueError('is_local=false with no forwarding address would make a mailbox that neither stores nor forwards mail')
+            raise InputError('it does not exist, and creating a mailbox needs a password (set password)')
+        why = state_refusal(current, desired, state)
+        if why:
+            raise InputError(why)
 
     writer = writer_for(client, check_mode)
     mailbox = current
     password_sent = False
-    if state == 'absent':
-        if current is not None:
-            writer.delete(current)
-        mailbox = None
-    else:
-        if mailbox is None:
-            mailbox = writer.create(target.domain_id, target.name, password, desired.get('comment'))
-            password_sent = True
-        changes = field_changes(mailbox, desired)
-        if changes:
-            mailbox = writer.update(mailbox, changes) or mailbox
-        if params.get('update_password') == 'always' and not password_sent:
-            mailbox = writer.change_password(mailbox, password) or mailbox
-            password_sent = True
-        if params.get('cleanup') and int(mailbox.get('used') or 0) > 0:
-            mailbox = writer.cleanup(mailbox) or mailbox
-        if state == 'disabled' and not is_disabled(mailbox):
-            mailbox = writer.disable(mailbox) or mailbox
+    try:
+        if state == 'absent':
+            if current is not None:
+                writer.delete(current)
+            mailbox = None
+        else:
+            if mailbox is None:
+                mailbox = writer.create(target.domain_id, target.name, password, desired.get('comment'))
+                password_sent = True
+            mailbox, password_sent = converge(writer, mailbox, desired, state, password, params.get('update_password'),
+                                              cleanup=params.get('cleanup'), password_sent=password_sent)
+    except Error as exc:
+        mailbox = getattr(exc, 'last_mailbox', mailbox)
+        changed, now = progress(exc, writer, current, mailbox, lambda: client.find_mailbox(target.domain_id, target.name))
+        exc.result = dict(changed=changed, mailbox=now or {})
+        raise
 
     before = view(current, address)
     after = view(mailbox, address)
@@ -307,25 +348,25 @@ def alias_target(address=None, mailbox_id=None):
     if mailbox_id is not None:
         return None
     if '@' not in (address or ''):
-        raise ValueError('"%s" is not a full mailbox address: give it as alice@example.com, or use mailbox_id' % address)
+        raise InputError('"%s" is not a full mailbox address: give it as alice@example.com, or use mailbox_id' % address)
     target = parse_target(address)
     why = check_local_part(target.name)
     if why:
-        raise ValueError(why)
+        raise InputError(why)
     return target
 
 
 def find_alias_mailbox(client, target, mailbox_id=None):
-    """The mailbox named by its (parsed) address or its ID; ValueError when there is none."""
+    """The mailbox named by its (parsed) address or its ID; InputError when there is none."""
     if target is None:
         mailbox = client.get_mailbox(mailbox_id)
         if mailbox is None:
-            raise ValueError('there is no mailbox with ID %s' % mailbox_id)
+            raise InputError('there is no mailbox with ID %s' % mailbox_id)
         return mailbox
     target = resolve_target(client, target.name, target.domain)
     mailbox = client.find_mailbox(target.domain_id, target.name)
     if mailbox is None:
-        raise ValueError('the mailbox does not exist (create it with mailops.hosted_mail.netangels_mailbox first)')
+        raise InputError('the mailbox does not exist (create it with mailops.hosted_mail.netangels_mailbox first)')
     return mailbox
 
 
@@ -333,19 +374,46 @@ def manage_aliases(client, params, check_mode=False):
     """Add or remove just the named forwarding addresses of one mailbox; return the result."""
     wanted = alias_list(params['aliases'])
     if not wanted:
-        raise ValueError('aliases: name at least one forwarding address')
+        raise InputError('aliases: name at least one forwarding address')
     state = params.get('state') or 'present'
     target = alias_target(params.get('mailbox'), params.get('mailbox_id'))
     mailbox = find_alias_mailbox(client, target, params.get('mailbox_id'))
     present = [a.lower() for a in mailbox['aliases']]
     writer = writer_for(client, check_mode)
+    current = mailbox
     before = {'aliases': list(mailbox['aliases'])}
-    for alias in wanted:
-        if state == 'present' and alias not in present:
-            mailbox = writer.add_alias(mailbox, alias) or mailbox
-        elif state == 'absent' and alias in present:
-            mailbox = writer.delete_alias(mailbox, alias) or mailbox
-        present = [a.lower() for a in mailbox['aliases']]
+    try:
+        for alias in wanted:
+            if state == 'present' and alias not in present:
+                mailbox = writer.add_alias(mailbox, alias) or mailbox
+            elif state == 'absent' and alias in present:
+                mailbox = writer.delete_alias(mailbox, alias) or mailbox
+            present = [a.lower() for a in mailbox['aliases']]
+    except Error as exc:
+        changed, now = progress(exc, writer, current, mailbox, lambda: client.get_mailbox(current['id']))
+        now = now or mailbox
+        exc.result = dict(changed=changed, aliases=list(now['aliases']), mailbox_id=current.get('id'))
+        raise
     after = {'aliases': list(mailbox['aliases'])}
     return dict(changed=bool(writer.steps), aliases=list(mailbox['aliases']), mailbox_id=mailbox.get('id'),
                 diff=dict(before=before, after=after))
+
+
+# -- netangels_mailbox_info -----------------------------------------------------------------
+
+def read_mailboxes(client, name=None, domain=None, domain_id=None):
+    """Every mailbox of a domain, or the one named: ``(domain_id, mailboxes)``.
+
+    A name is checked like ``netangels_mailbox`` checks it (same message, same hint) before any
+    request, so a name the API cannot hold is not answered with "no mailboxes".
+    """
+    target = parse_target(name, domain, domain_id)
+    if target.name is not None:
+        why = check_local_part(target.name)
+        if why:
+            raise InputError(why)
+    target = resolve_target(client, name, domain, domain_id)
+    if target.name is None:
+        return target.domain_id, client.list_mailboxes(target.domain_id)
+    mailbox = client.find_mailbox(target.domain_id, target.name)
+    return target.domain_id, [mailbox] if mailbox else []

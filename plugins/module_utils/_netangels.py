@@ -17,15 +17,25 @@ mirrored by the API sandbox (``tests/sandbox/assumptions.py``).
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections import namedtuple
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import AuthError, InvalidResponseError, NotFoundError, RequestError, TransportError
+# A mailbox's forwarding addresses (aliases) pass the collection's one address check, shared
+# with the forward action of Yandex 360 routing rules.
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._address import (  # noqa: F401 pylint: disable=unused-import
+    normalise_address as normalise_alias)
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import AuthError, InvalidResponseError, NotFoundError
 
 DEFAULT_API_URL = 'https://api-ms.netangels.ru'
 DEFAULT_AUTH_URL = 'https://panel.netangels.ru/api/gateway/token/'
 PAGE_SIZE = 100  # the list calls accept limit 10..100: the largest page means the fewest requests
 BATCH_CREATE_FIELD = 'file'
+BATCH_CREATE_COLUMNS = ('name', 'password', 'comment')
+BATCH_CREATE_LIMIT = 1000
+"""Most mailboxes in one batch-create upload (an assumption: the vendor documents no limit)."""
 
 
 MailboxTarget = namedtuple('MailboxTarget', ['name', 'domain', 'domain_id'])
@@ -36,30 +46,48 @@ def parse_target(name=None, domain=None, domain_id=None):
 
     ``name`` is a local part (``alice``) or a full address (``alice@example.com``, which implies
     the domain). Exactly one of ``domain`` and ``domain_id`` is needed unless the address gives
-    it; a full address whose domain contradicts ``domain`` is an error. Raises ValueError.
+    it; a full address whose domain contradicts ``domain`` is an error. With a full address and
+    ``domain_id`` the target keeps both, and :func:`resolve_target` checks that they agree.
+    Raises InputError.
     """
+    if domain is not None and domain_id is not None:
+        raise InputError('Set either domain or domain_id, not both.')
+    if domain is not None:
+        domain = domain.lower().rstrip('.')
     if name is not None and '@' in name:
         local, address_domain = name.rsplit('@', 1)
         if not local or not address_domain:
-            raise ValueError('"%s" is not a mailbox address: expected alice or alice@example.com.' % name)
-        if domain and domain.lower().rstrip('.') != address_domain.lower():
-            raise ValueError('The address %s is not in the domain given as domain (%s).' % (name, domain))
-        if domain_id is None:
-            domain = address_domain
+            raise InputError('"%s" is not a mailbox address: expected alice or alice@example.com.' % name)
+        if domain and domain != address_domain.lower():
+            raise InputError('The address %s is not in the domain given as domain (%s).' % (name, domain))
+        domain = address_domain.lower()
         name = local
     if domain is None and domain_id is None:
-        raise ValueError('Say which mail domain: set domain (a name such as example.com) or domain_id, '
+        raise InputError('Say which mail domain: set domain (a name such as example.com) or domain_id, '
                          'or give the mailbox as a full address.')
-    if domain is not None and domain_id is not None:
-        raise ValueError('Set either domain or domain_id, not both.')
-    return MailboxTarget(name, domain.lower().rstrip('.') if domain else None, domain_id)
+    return MailboxTarget(name, domain, domain_id)
 
 
 def resolve_target(client, name=None, domain=None, domain_id=None):
-    """:func:`parse_target`, then the domain name mapped to its ID (no request with ``domain_id``)."""
+    """:func:`parse_target`, then the target's domain ID, known to agree with its domain name.
+
+    A domain name (given, or the domain of a full address) costs one read of the domain list: it
+    maps the name to its ID, or, when ``domain_id`` is given too, proves that the two agree (a
+    contradiction is an InputError naming both, raised before any write). A local part with
+    ``domain_id`` costs no request.
+    """
     target = parse_target(name, domain, domain_id)
+    if target.domain is None:
+        return target
     if target.domain_id is None:
-        target = target._replace(domain_id=client.domain_id(target.domain))
+        return target._replace(domain_id=client.domain_id(target.domain))
+    names = dict((int(entry['id']), str(entry.get('name', '')).lower()) for entry in client.list_domains())
+    if names.get(int(target.domain_id)) != target.domain:
+        actual = 'is the mail domain %s' % names[int(target.domain_id)] if int(target.domain_id) in names \
+            else 'is not a mail domain of this NetAngels account'
+        raise InputError('The mailbox %s@%s is in the domain %s, but domain_id %s %s: give the ID of %s, '
+                         'or leave domain_id out.' % (target.name, target.domain, target.domain, target.domain_id, actual,
+                                                      target.domain))
     return target
 
 
@@ -100,14 +128,20 @@ def normalise_mailbox(entity):
 class NetAngelsClient(object):
     """Calls of the NetAngels mail API over a :class:`~._http.Transport`."""
 
-    def __init__(self, transport, api_url=DEFAULT_API_URL, auth_url=DEFAULT_AUTH_URL, api_key=None, api_token=None):
+    def __init__(self, transport, api_url=DEFAULT_API_URL, auth_url=DEFAULT_AUTH_URL, api_key=None, api_token=None, token_cache=None):
+        """``token_cache``: a :class:`~._token_cache.TokenCache` for the API key's token, or None.
+
+        Used only with ``api_key`` and no ``api_token``: the first call then tries the cached
+        token before exchanging the key.
+        """
         if not api_key and not api_token:
-            raise ValueError('NetAngels credentials are missing: set api_key (or NETANGELS_API_KEY) or api_token (or NETANGELS_API_TOKEN).')
+            raise InputError('NetAngels credentials are missing: set api_key (or NETANGELS_API_KEY) or api_token (or NETANGELS_API_TOKEN).')
         self.transport = transport
         self.api_url = api_url.rstrip('/')
         self.auth_url = auth_url
         self._api_key = api_key
         self._token = api_token
+        self._cache = token_cache if api_key and not api_token else None
         transport.add_secret(api_key)
         transport.add_secret(api_token)
 
@@ -116,7 +150,7 @@ class NetAngelsClient(object):
     def exchange_key(self):
         """Exchange the API key for a token at the gateway; the token becomes a secret."""
         try:
-            response = self.transport.request('POST', self.auth_url, data={'api_key': self._api_key}, retry_unsafe=True)
+            response = self.transport.request('POST', self.auth_url, data={'api_key': self._api_key}, idempotent=True)
         except AuthError as exc:
             raise AuthError('The NetAngels token gateway refused the API key (HTTP %s): check api_key / NETANGELS_API_KEY. %s' % (
                 exc.status, exc.vendor_message or ''), status=exc.status, vendor_message=exc.vendor_message, details=exc.details,
@@ -126,15 +160,27 @@ class NetAngelsClient(object):
             raise InvalidResponseError('The NetAngels token gateway answered without a token.', status=response.status)
         self.transport.add_secret(token)
         self._token = token
+        if self._cache is not None:
+            self._cache.store(token)
+        return token
+
+    def _cached_token(self):
+        """The token an earlier task cached for this key (registered as a secret), or None."""
+        token = self._cache.load() if self._cache is not None else None
+        if token:
+            self.transport.add_secret(token)
+            self._token = token
         return token
 
     def call(self, method, path, **kwargs):
         """One authenticated API call; returns the parsed JSON body (or None).
 
-        With an API key, a 401/403 exchanges the key again once and repeats the call (an
-        expired token has been seen to answer either). With a ready token it fails clearly.
+        With an API key, the first call uses the cached token if there is one (see
+        :mod:`._token_cache`), else exchanges the key. A 401/403 drops the token (from the cache
+        too), exchanges the key again once and repeats the call (an expired token has been seen
+        to answer either). With a ready token it fails clearly.
         """
-        if self._token is None:
+        if self._token is None and not self._cached_token():
             self.exchange_key()
         url = self.api_url + path
         try:
@@ -144,6 +190,8 @@ class NetAngelsClient(object):
                 raise AuthError('NetAngels refused the API token (HTTP %s: %s): it is invalid or expired; set a new api_token or use api_key.' % (
                     exc.status, exc.vendor_message), status=exc.status, vendor_message=exc.vendor_message, details=exc.details,
                     method=exc.method, url=exc.url)
+        if self._cache is not None:
+            self._cache.drop(self._token)
         self.exchange_key()
         try:
             return self._send(method, url, kwargs)
@@ -215,87 +263,151 @@ class NetAngelsClient(object):
         except NotFoundError:
             return None
 
+    # Every write below goes through the transport's one retry loop (``_http.Transport.request``):
+    # an idempotent write is repeated after a fault; any other write is repeated only after its
+    # ``confirm`` read proved that the earlier attempt did not take effect. What proves it, per kind:
+    #
+    #   create             POST, not idempotent   the mailbox is listed in its domain
+    #   update             PUT, idempotent        every field sent reads back as sent
+    #   add/delete alias   PUT, not idempotent    the address is (is not) among the aliases
+    #                      (the API refuses a repeat as "already there" / "not there")
+    #   change password    PUT, idempotent        nothing: a password cannot be read back, and a
+    #                                             repeat sets the same password again
+    #   disable            PUT, idempotent        the mailbox reads as disabled
+    #   cleanup            PUT, not idempotent    the mailbox reads as empty (used 0)
+    #                      (a repeat would delete mail that arrived since the first one)
+    #   delete             DELETE, idempotent     the mailbox is gone (a repeat answers 404)
+
     def create_mailbox(self, domain_id, name, password, comment=None):
         """Create a mailbox; returns it.
 
-        A create is not repeated blindly: if the answer is lost (connection dropped), the list is
-        read to see whether the mailbox was made, and only then is the failure raised.
+        When the answer is lost (no answer, 5xx), the domain's list decides: the mailbox is there
+        (it was made: nothing is sent again) or not (the create is sent again).
         """
         self.transport.add_secret(password)
         body = {'domain_id': int(domain_id), 'name': name, 'password': password}
         if comment is not None:
             body['comment'] = comment
-        try:
-            return normalise_mailbox(self.call('POST', '/api/v2/mail/mailboxes/', json_body=body))
-        except TransportError:
-            made = self.find_mailbox(domain_id, name)
-            if made is None:
-                raise
-            return made
+        return normalise_mailbox(self.call('POST', '/api/v2/mail/mailboxes/', json_body=body,
+                                           confirm=lambda: self.find_mailbox(domain_id, name)))
 
     def update_mailbox(self, mailbox_id, changes):
         """PUT the given fields (comment, quota, is_local, aliases) and return the mailbox."""
         body = dict(changes)
         if 'aliases' in body:
             body['aliases'] = list(body['aliases'])
-        return self._mailbox_put(mailbox_id, '', body)
+        return self._mailbox_put(mailbox_id, '', body, done=lambda fresh: reads_as(fresh, body))
 
     def delete_mailbox(self, mailbox_id):
-        """Delete; True when deleted, False when it was already gone (e.g. a retried DELETE)."""
+        """Delete; True when deleted, False when it was already gone before this call."""
         try:
-            self.call('DELETE', '/api/v2/mail/mailboxes/%d/' % int(mailbox_id))
+            self.call('DELETE', '/api/v2/mail/mailboxes/%d/' % int(mailbox_id),
+                      confirm=lambda: True if self.get_mailbox(mailbox_id) is None else None)
         except NotFoundError:
             return False
         return True
 
     def add_alias(self, mailbox_id, alias):
-        return self._alias_put(mailbox_id, 'add-alias/', alias, True)
+        return self._mailbox_put(mailbox_id, 'add-alias/', {'alias': alias}, idempotent=False,
+                                 done=lambda fresh: alias.lower() in [a.lower() for a in fresh['aliases']])
 
     def delete_alias(self, mailbox_id, alias):
-        return self._alias_put(mailbox_id, 'delete-alias/', alias, False)
-
-    def _alias_put(self, mailbox_id, action, alias, present):
-        """Add or remove one forwarding address; a refusal is checked against a fresh read.
-
-        The transport repeats a PUT whose answer was lost; the repeat of an add (or delete) that
-        was in fact applied is refused as "already there" (or "not there"). If the mailbox now
-        reads as wanted, that refusal is the success it looks like; otherwise it is raised.
-        """
-        try:
-            return self._mailbox_put(mailbox_id, action, {'alias': alias})
-        except RequestError:
-            fresh = self.get_mailbox(mailbox_id)
-            if fresh is not None and (alias.lower() in [a.lower() for a in fresh['aliases']]) == present:
-                return fresh
-            raise
+        return self._mailbox_put(mailbox_id, 'delete-alias/', {'alias': alias}, idempotent=False,
+                                 done=lambda fresh: alias.lower() not in [a.lower() for a in fresh['aliases']])
 
     def change_password(self, mailbox_id, password):
         self.transport.add_secret(password)
         return self._mailbox_put(mailbox_id, 'change-password/', {'password': password})
 
     def disable_mailbox(self, mailbox_id):
-        return self._mailbox_put(mailbox_id, 'disable/', None)
+        return self._mailbox_put(mailbox_id, 'disable/', None, done=is_disabled)
 
     def cleanup_mailbox(self, mailbox_id):
-        return self._mailbox_put(mailbox_id, 'cleanup/', None)
+        return self._mailbox_put(mailbox_id, 'cleanup/', None, idempotent=False,
+                                 done=lambda fresh: int(fresh.get('used') or 0) == 0)
 
     def batch_create(self, domain_id, csv_text, filename='mailboxes.csv'):
-        """Upload a CSV file of mailboxes; returns the created mailboxes.
+        """Upload a CSV file of mailboxes (see :func:`batch_csv`); returns the created mailboxes.
 
         Assumption: the upload is ``multipart/form-data`` with the file in the field
-        :data:`BATCH_CREATE_FIELD` (the layout is not documented anywhere).
+        :data:`BATCH_CREATE_FIELD` (the layout is not documented anywhere). Not repeated on a lost
+        answer: the caller reads the domain to learn what was created.
         """
         files = {BATCH_CREATE_FIELD: (filename, csv_text.encode('utf-8'), 'text/csv')}
         body = self.call('POST', '/api/v2/mail/domains/%d/mailboxes/batch-create/' % int(domain_id), files=files) or {}
         return [normalise_mailbox(m) for m in body.get('entities') or []]
 
-    def _mailbox_put(self, mailbox_id, action, body):
-        """PUT to a mailbox (or one of its actions). Answers that carry no mailbox read it back."""
+    def _mailbox_put(self, mailbox_id, action, body, idempotent=True, done=None):
+        """PUT to a mailbox (or one of its actions) and return the mailbox.
+
+        ``done(mailbox)`` tells from a fresh read whether the PUT took effect (see the table above);
+        answers that carry no mailbox are read back.
+        """
+        confirm = None
+        if done is not None:
+            def confirm():
+                fresh = self.get_mailbox(mailbox_id)
+                return fresh if fresh is not None and done(fresh) else None
         path = '/api/v2/mail/mailboxes/%d/%s' % (int(mailbox_id), action)
-        answer = self.call('PUT', path, json_body=body)
+        answer = self.call('PUT', path, json_body=body, idempotent=idempotent, confirm=confirm)
         if isinstance(answer, dict) and 'id' in answer:
             return normalise_mailbox(answer)
         return self.get_mailbox(mailbox_id)
+
+
+def same_field(field, current, wanted):
+    """Whether a mailbox field as read (``current``) is the value sent (``wanted``).
+
+    Forwarding addresses compare as a set in any case (the API stores them in lower case, as a
+    string or a list); a missing comment reads as ``""``.
+    """
+    if field == 'aliases':
+        return sorted(a.lower() for a in parse_aliases(current)) == sorted(a.lower() for a in wanted)
+    if field == 'comment':
+        return (current or '') == wanted
+    return current == wanted
+
+
+def reads_as(mailbox, fields):
+    """Whether every field of ``fields`` reads as sent in ``mailbox``."""
+    return all(same_field(field, mailbox.get(field), value) for field, value in fields.items())
+
+
+# -- batch-create: the upload's layout and its error answers (assumptions) -------------------
+
+def batch_csv(rows):
+    """The batch-create file for ``rows`` (dicts with name, password, comment); returns ``(text, lines)``.
+
+    Assumption (undocumented): UTF-8 CSV, comma-separated, RFC 4180 quoting, a header row naming
+    :data:`BATCH_CREATE_COLUMNS`, at most :data:`BATCH_CREATE_LIMIT` rows. ``lines`` maps the
+    line number on which each row ends (the header is line 1) to its index in ``rows``, so that
+    an error naming a line names a mailbox (see :func:`batch_error_line`).
+    """
+    parts, lines, line = [], {}, 0
+    for index, row in enumerate([dict((column, column) for column in BATCH_CREATE_COLUMNS)] + list(rows)):
+        out = io.StringIO()
+        csv.writer(out, lineterminator='\n').writerow([row.get(column) or '' for column in BATCH_CREATE_COLUMNS])
+        parts.append(out.getvalue())
+        line += len(_LINE_BREAK_RE.findall(parts[-1]))  # a quoted comment may hold line breaks
+        if index:
+            lines[line] = index - 1
+    return ''.join(parts), lines
+
+
+_LINE_BREAK_RE = re.compile(r'\r\n|\r|\n')
+_BATCH_LINE_RE = re.compile(r'\bline (\d+)\b')
+
+
+def batch_error_line(error):
+    """The file line a refused batch-create names (an ``ApiError``), or None.
+
+    Assumption (undocumented): a refused upload answers 400 and creates nothing; its message
+    names the first bad line as ``line N`` (the header is line 1).
+    """
+    if getattr(error, 'status', None) != 400:
+        return None
+    match = _BATCH_LINE_RE.search(error.vendor_message or '')
+    return int(match.group(1)) if match else None
 
 
 # -- input validation -----------------------------------------------------------------------
@@ -311,12 +423,9 @@ PASSWORD_MAX_LENGTH = 128
 QUOTA_MIN = 1
 QUOTA_MAX = 102400
 COMMENT_MAX_LENGTH = 255
-ADDRESS_MAX_LENGTH = 254
 MAILBOX_STATE_DISABLED = 'disabled'
 
 _LOCAL_PART_RE = re.compile(r'^[a-z0-9](?:[a-z0-9._-]{0,%d}[a-z0-9])?$' % (LOCAL_PART_MAX_LENGTH - 2))
-_DOMAIN_LABEL = r'[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
-_ADDRESS_RE = re.compile(r"^[A-Za-z0-9.!#$%%&'*+/=?^_`{|}~-]+@%s(?:\.%s)+$" % (_DOMAIN_LABEL, _DOMAIN_LABEL))
 
 
 def check_local_part(name):
@@ -347,7 +456,7 @@ def check_password(password):
         return 'the password is empty'
     if not PASSWORD_MIN_LENGTH <= len(password) <= PASSWORD_MAX_LENGTH:
         return 'the password must be %d to %d characters long' % (PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
-    if any(char.isspace() or not char.isprintable() for char in password):
+    if ' ' in password or not password.isprintable():  # every other whitespace character is not printable
         return 'the password must not contain whitespace or control characters'
     return None
 
@@ -374,21 +483,6 @@ def check_comment(comment):
     if len(comment) > COMMENT_MAX_LENGTH:
         return 'the comment is %d characters long; at most %d are accepted' % (len(comment), COMMENT_MAX_LENGTH)
     return None
-
-
-def normalise_alias(value):
-    """A forwarding address as the API stores it: stripped and lower-cased. Raises ValueError.
-
-    Assumption (undocumented): ``local@domain.tld`` (a dotted domain, the usual local-part
-    characters), at most 254 characters; the API stores it in lower case, so addresses are
-    compared case-insensitively. The error names the bad value.
-    """
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError('%r is not an e-mail address' % (value,))
-    alias = value.strip().lower()
-    if len(alias) > ADDRESS_MAX_LENGTH or not _ADDRESS_RE.match(alias):
-        raise ValueError('"%s" is not an e-mail address (expected name@example.com)' % value)
-    return alias
 
 
 def is_disabled(mailbox):

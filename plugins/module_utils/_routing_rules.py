@@ -34,9 +34,13 @@ from __future__ import annotations
 # fact may be given when they agree (``direction`` and ``scope.direction``,
 # ``email`` and ``data.email``); when they disagree it is an error. A key whose
 # value is null counts as absent. Unknown keys in a rule, a scope, an action or
-# its data are errors, and so is an address on a ``drop`` action.
+# its data are errors, and so is an address on a ``drop`` action. A forward
+# address passes the same check as a NetAngels mailbox's forwarding address
+# (``_address.normalise_address``, lengths included) and is kept as written,
+# without surrounding spaces.
 #
-# The normalised (canonical) shape is always the API shape with every key::
+# The normalised shape is always the API shape with every key, the condition
+# as the user wrote it (only ``null`` becomes ``{}``)::
 #
 #     {"condition": {...}, "actions": [...], "scope": {"direction": ...}, "terminal": bool}
 #
@@ -56,19 +60,48 @@ from __future__ import annotations
 #     VALUE_LIST  := [VALUE, ...] (any of them) | {"$any": [VALUE, ...]} | {"$all": [VALUE, ...]}
 #
 # * Several keys in one object are ANDed; ``$and`` and ``$or`` take a non-empty
-#   list of non-empty conditions. There is no ``$not``.
-# * ``null`` and ``{}`` mean "every message", but only as the whole condition:
-#   inside ``$and``/``$or`` an empty condition is rejected as a likely mistake.
+#   list of conditions. There is no ``$not``.
+# * ``null`` and ``{}`` mean "every message", at every depth: ``$and`` and
+#   ``$or`` take a list of conditions, and the vendor defines both as one.
 # * An operator object holds exactly one operator; lists are never empty.
 # * ``$exists`` takes a boolean and is accepted on ``header:NAME`` keys only (the
 #   vendor documents it for headers; on other keys it is rejected early rather
 #   than left to an API error).
 # * Lists may hold ``{"$base64": ...}`` items as well as strings (VALUE_LIST is a
 #   list of VALUEs); a ``$base64`` string must decode as standard base64.
-# * Keys are case-sensitive and are kept as written: ``from`` and
-#   ``address:from`` are different rules for comparison purposes. This assumes
-#   the API returns a condition exactly as it was stored; the API sandbox must
-#   behave the same way.
+# * Keys and operators are case-sensitive, as the vendor writes them.
+# * ``from`` and ``address:from`` (likewise to, cc, tocc) are one key spelled two
+#   ways, so a mapping that holds both holds the same key twice: rejected, as a
+#   JSON object's names must be unique (combine the two tests with ``$and``).
+#
+# Rule identity
+# =============
+#
+# Rules have no ids: a rule is its content, compared in a canonical form
+# (:func:`canonical_condition`, :func:`rule_key`) in which the spellings the
+# vendor's grammar defines as equal are written one way. What is sent is always
+# the user's spelling; only the comparison is canonical. Equal:
+#
+# * ``from`` and ``address:from`` (and ``to``, ``cc``, ``tocc``): the reference
+#   says the prefix may be dropped. The canonical key has the prefix.
+# * ``null``, ``{}`` and a missing condition: the reference says both mean
+#   "every message". Canonically ``{}``, at every depth.
+# * the order of keys in a mapping (JSON objects are unordered), the module's
+#   and the API's shape of a rule, and defaults written out or left out.
+#
+# Not equal, because the reference does not say they are (a guess would make
+# ``state: absent`` remove a rule nobody listed):
+#
+# * a value and a one-element list (``"a"`` / ``["a"]``), a list and ``$any``
+#   of it, a bare value and ``{"$eq": value}``, ``$base64`` and the text it
+#   encodes, the order of items in a list, ``$and`` or ``$or``;
+# * ``header:X-Spam`` and ``header:x-spam``: mail header names are
+#   case-insensitive, but the vendor does not say its matching is;
+# * forward addresses that differ in case (compared as written, spaces around
+#   them dropped).
+#
+# This assumes the API returns a condition as it was stored; the API sandbox
+# behaves the same way.
 
 import base64
 import binascii
@@ -76,10 +109,14 @@ import copy
 import json
 import re
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._address import normalise_address
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
+
 __all__ = [
     'RuleError',
     'validate_condition',
     'validate_email',
+    'canonical_condition',
     'normalise_rule',
     'normalise_rules',
     'normalise_api_rules',
@@ -97,25 +134,23 @@ STATES = ('present', 'absent')
 POSITIONS = ('first', 'last')
 
 ADDRESS_FIELDS = ('from', 'to', 'cc', 'tocc')
+ADDRESS_PREFIX = 'address:'
 PLAIN_KEYS = frozenset(
-    ['address:' + field for field in ADDRESS_FIELDS] + list(ADDRESS_FIELDS) + ['subject', 'body', 'attach:filename']
+    [ADDRESS_PREFIX + field for field in ADDRESS_FIELDS] + list(ADDRESS_FIELDS) + ['subject', 'body', 'attach:filename']
 )
 HEADER_PREFIX = 'header:'
-HEADER_NAME_RE = re.compile(r'^[-_a-zA-Z0-9]+$')
+HEADER_NAME_RE = re.compile(r'[-_a-zA-Z0-9]+')  # used with fullmatch: "$" would let a trailing newline through
 LOGIC_KEYS = ('$and', '$or')
 VALUE_OPERATORS = ('$eq', '$ne', '$contains', '$not-contains')
 EXISTS = '$exists'
 LIST_OPERATORS = ('$any', '$all')
 BASE64 = '$base64'
 
-# local@domain, domain with at least one dot, no spaces and a single "@".
-EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$')
-
 RULE_KEYS = ('condition', 'actions', 'direction', 'scope', 'terminal')
 ACTION_KEYS = ('action', 'email', 'data')
 
 
-class RuleError(ValueError):
+class RuleError(InputError):
     """A rule or condition is invalid.
 
     ``path`` names the offending element (``rules[2].condition.subject``) and
@@ -166,7 +201,12 @@ def _got(value):
 def _is_condition_key(key):
     if key in PLAIN_KEYS:
         return True
-    return key.startswith(HEADER_PREFIX) and bool(HEADER_NAME_RE.match(key[len(HEADER_PREFIX):]))
+    return key.startswith(HEADER_PREFIX) and bool(HEADER_NAME_RE.fullmatch(key[len(HEADER_PREFIX):]))
+
+
+def _canonical_key(key):
+    """The one spelling of a condition key: ``from`` -> ``address:from`` (the prefix may be dropped)."""
+    return ADDRESS_PREFIX + key if key in ADDRESS_FIELDS else key
 
 
 def _check_value(value, path):
@@ -235,22 +275,27 @@ def _check_comparison(key, comparison, path):
     _check_value_or_list(comparison, path)
 
 
-def _check_condition(condition, path, nested):
+def _check_condition(condition, path):
+    if condition is None:
+        return
     if not isinstance(condition, dict):
         raise RuleError(path, 'a condition must be a mapping, got %s' % _got(condition))
-    if nested and not condition:
-        raise RuleError(path, 'an empty condition inside $and/$or is not allowed')
+    spellings = {}
     for key, value in condition.items():
         if not isinstance(key, str):
             raise RuleError(path, 'condition keys must be strings, got %s' % _got(key))
         key_path = '%s.%s' % (path, key)
+        same = spellings.setdefault(_canonical_key(key), key)
+        if same != key:
+            raise RuleError(path, '%s are the same key (the "address:" prefix may be dropped); give it once, '
+                            'or combine the two tests with $and' % ' and '.join(_show(name) for name in sorted((same, key))))
         if key in LOGIC_KEYS:
             if not isinstance(value, list):
                 raise RuleError(key_path, '%s takes a list of conditions, got %s' % (key, _got(value)))
             if not value:
                 raise RuleError(key_path, '%s takes a non-empty list of conditions' % key)
             for index, item in enumerate(value):
-                _check_condition(item, '%s[%d]' % (key_path, index), nested=True)
+                _check_condition(item, '%s[%d]' % (key_path, index))
         elif key == '$not':
             raise RuleError(key_path, 'there is no $not: use $ne or $not-contains')
         elif key.startswith(HEADER_PREFIX) and not _is_condition_key(key):
@@ -278,20 +323,44 @@ def validate_condition(condition, path='condition'):
         VALUE      := string | {"$base64": string}
         VALUE_LIST := [VALUE, ...] | {"$any": [VALUE, ...]} | {"$all": [VALUE, ...]}
 
-    ``None`` and ``{}`` are valid and mean "every message". Raises
-    :class:`RuleError` naming the offending element under ``path``.
+    ``None`` and ``{}`` are valid and mean "every message", at any depth.
+    ``from`` and ``address:from`` (to, cc, tocc) may not both be in one mapping.
+    Raises :class:`RuleError` naming the offending element under ``path``.
+    """
+    _check_condition(condition, path)
+
+
+def canonical_condition(condition):
+    """The condition with every spelling the vendor's grammar defines as equal written one way.
+
+    ``null`` becomes ``{}`` (at every depth) and ``from``/``to``/``cc``/``tocc`` get
+    their ``address:`` prefix; comparisons and the order of lists are kept as
+    written (see "Rule identity" at the top of this file for what is, and is
+    not, treated as equal). Only for comparing: what is sent is the user's
+    spelling. Expects a valid condition (:func:`validate_condition`).
     """
     if condition is None:
-        return
-    _check_condition(condition, path, nested=False)
+        return {}
+    canonical = {}
+    for key, value in condition.items():
+        if key in LOGIC_KEYS:
+            value = [canonical_condition(item) for item in value]
+        canonical[_canonical_key(key)] = value
+    return canonical
 
 
 def validate_email(email, path='email'):
-    """Check that a forward address is a plausible ``local@domain`` string."""
+    """Check a forward address with the collection's one address check (the one a mailbox's
+    forwarding address passes: :func:`._address.normalise_address`, lengths included) and return
+    it as the user spelled it, without surrounding spaces. Raises :class:`RuleError`.
+    """
     if not isinstance(email, str):
         raise RuleError(path, 'the address must be a string, got %s' % _got(email))
-    if not EMAIL_RE.match(email):
-        raise RuleError(path, 'not a plausible e-mail address (local@domain): %s' % _show(email))
+    try:
+        normalise_address(email)
+    except InputError as exc:
+        raise RuleError(path, str(exc)) from None
+    return email.strip()
 
 
 # ---------------------------------------------------------------------------
@@ -338,8 +407,7 @@ def _normalise_action(action, path):
         return {'action': 'drop'}
     if email is None:
         raise RuleError(path, 'forward needs an address (email)')
-    validate_email(email, path + '.email')
-    return {'action': 'forward', 'data': {'email': email}}
+    return {'action': 'forward', 'data': {'email': validate_email(email, path + '.email')}}
 
 
 def _normalise_direction(rule, path):
@@ -369,8 +437,9 @@ def normalise_rule(rule, path='rule'):
 
     The result always has ``condition`` (``{}`` for every message),
     ``actions``, ``scope`` and ``terminal``. The condition is deep-copied as
-    written (only ``None`` becomes ``{}``); forward addresses are kept as
-    written. Raises :class:`RuleError`.
+    written (only ``None`` becomes ``{}``, nested nulls are kept); forward
+    addresses are kept as written, without surrounding spaces. Raises
+    :class:`RuleError`.
     """
     if not isinstance(rule, dict):
         raise RuleError(path, 'a rule must be a mapping, got %s' % _got(rule))
@@ -489,10 +558,14 @@ def rule_key(rule):
 
     The rule is normalised leniently first, so both shapes, a missing
     ``scope``/``terminal``/``condition`` and the order of keys inside a
-    condition do not matter. Order inside lists (``$and``, ``$any``, actions)
-    does. Rules that cannot be validated are compared by their exact content.
+    condition do not matter, and its condition is compared in its canonical
+    form (:func:`canonical_condition`: ``from`` is ``address:from``, ``null`` is
+    ``{}``). Order inside lists (``$and``, ``$any``, actions) does matter.
+    Rules that cannot be validated are compared by their exact content.
     """
-    normal = _api_rule(rule, 'rule')[0]
+    normal, error = _api_rule(rule, 'rule')
+    if error is None:
+        normal = dict(normal, condition=canonical_condition(normal['condition']))
     return json.dumps(normal, sort_keys=True, separators=(',', ':'), ensure_ascii=False)
 
 
@@ -501,16 +574,20 @@ def same_rules(left, right):
     return [rule_key(rule) for rule in left] == [rule_key(rule) for rule in right]
 
 
-def plan(current, wanted, state='present', exclusive=True, position='last'):
+def plan(current, wanted, state='present', exclusive=False, position='last'):
     """Compute the full rule list to PUT, as a new list of normalised rules.
 
     ``current`` is the list read from the API and ``wanted`` the user's rules,
     already validated with :func:`normalise_rules`; both go through
     :func:`normalise_api_rules` here, so a rule the API returned without
     ``scope``/``terminal`` compares equal to the same rule written in full.
+    Rules are compared by :func:`rule_key` (canonically: ``from`` and
+    ``address:from`` are one key); a rule that is added is written in the
+    user's spelling, a rule that is there is kept in its stored spelling.
 
     * ``present`` + ``exclusive``: exactly ``wanted``, in order, duplicates
-      included (the user asked for them).
+      included (the user asked for them); the current list itself when it is
+      already the same (so a different spelling alone changes nothing).
     * ``present`` + not ``exclusive``: every wanted rule not already in
       ``current`` is inserted at ``position`` (``first``: before every existing
       rule; ``last``: appended), keeping the wanted rules' relative order.
@@ -536,7 +613,7 @@ def plan(current, wanted, state='present', exclusive=True, position='last'):
         return [rule for rule in existing if rule_key(rule) not in unwanted]
 
     if exclusive:
-        return wanted
+        return existing if same_rules(existing, wanted) else wanted
 
     seen = set(rule_key(rule) for rule in existing)
     missing = []

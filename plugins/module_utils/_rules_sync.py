@@ -13,7 +13,8 @@ that safe as far as a client can:
 
 1. **Serialise locally.** Every real run takes an exclusive lock keyed by API URL + org ID
    (:mod:`._local_lock`) around its whole read-plan-write-confirm cycle, so tasks running at the
-   same time on this machine (forks, ``async`` loop items, parallel playbooks) take turns.
+   same time on this machine (forks, ``async`` loop items, parallel playbooks) take turns; with
+   ``lock_dir``, a directory several machines or job containers share, they take turns too.
 2. **Confirm after every write.** After the PUT the list is read again. The change is confirmed
    when planning it again on the fresh list changes nothing (``plan(fresh) == fresh``). If another
    writer got in between (someone outside the lock: another machine, the web console), the change
@@ -25,13 +26,15 @@ What it cannot do: the API has no version or ETag, so a writer outside the lock 
 between our read and our PUT loses its change without anyone noticing (we detect only the loss
 of *our* change), and a writer that overwrites the list after our read-back is not seen either.
 
-Check mode reads once, takes no lock and never writes. No Ansible here; errors are the
-transport's :class:`~._http.ApiError` or a ``ValueError`` subclass, which the module runner
-turns into a failure.
+Check mode reads once, takes no lock and never writes. No Ansible here; errors are
+:class:`~._errors.Error` subclasses (the transport's, a rule's, the lock's, :class:`ConfirmError`),
+which the module runner turns into a failure. When a write had been confirmed (the PUT was
+answered) before the failure, the error carries ``changed`` and the rules as last known.
 """
 
 from __future__ import annotations
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._local_lock import DEFAULT_TIMEOUT, exclusive_lock
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._routing_rules import (
     api_rule_warnings,
@@ -46,7 +49,7 @@ CONFIRM_ROUNDS = 3
 LOCK_NAMESPACE = 'yandex360-routing-rules'
 
 
-class ConfirmError(ValueError):
+class ConfirmError(Error):
     """The change was written but another writer kept undoing it."""
 
 
@@ -84,8 +87,8 @@ def _unconfirmed(fresh, wanted, state, exclusive):
     return lines[:5] or ['the rules are there, but not in the wanted order or number']
 
 
-def sync_rules(client, org_id, wanted, state='present', exclusive=True, position='last', check_mode=False,
-               lock_timeout=DEFAULT_TIMEOUT, rounds=CONFIRM_ROUNDS, lock_base=None):
+def sync_rules(client, org_id, wanted, state='present', exclusive=False, position='last', check_mode=False,
+               lock_timeout=DEFAULT_TIMEOUT, rounds=CONFIRM_ROUNDS, lock_base=None, lock_dir=None):
     """Read, plan, write and confirm; return a :class:`RulesOutcome`.
 
     ``wanted`` must already be validated (:func:`._routing_rules.normalise_rules`), so nothing
@@ -97,21 +100,30 @@ def sync_rules(client, org_id, wanted, state='present', exclusive=True, position
         return RulesOutcome(normalise_api_rules(current), plan(current, wanted, **options), api_rule_warnings(current))
 
     what = 'the routing rules of Yandex 360 organisation %s' % org_id
-    with exclusive_lock(LOCK_NAMESPACE, lock_key(client.api_url, org_id), timeout=lock_timeout, what=what, base=lock_base):
+    with exclusive_lock(LOCK_NAMESPACE, lock_key(client.api_url, org_id), timeout=lock_timeout, what=what, base=lock_base,
+                        shared_dir=lock_dir):
         current = client.get_rules(org_id)
         before = normalise_api_rules(current)
         warnings = api_rule_warnings(current)
         target = plan(current, wanted, **options)
         if same_rules(before, target):
             return RulesOutcome(before, before, warnings)
-        for writes in range(1, rounds + 1):
-            client.set_rules(org_id, target)
-            fresh = client.get_rules(org_id)
-            target = plan(fresh, wanted, **options)
-            if same_rules(target, fresh):
-                return RulesOutcome(before, normalise_api_rules(fresh), warnings, writes)
-    raise ConfirmError(
-        'the change was written %d times, but each time the list read back had been changed by another writer '
-        '(another controller, a script or the web console writing at the same time). Now: %s. '
-        'Run the task again when the other writer is done; two tasks with exclusive=true and different rules '
-        'undo each other forever.' % (rounds, '; '.join(_unconfirmed(fresh, wanted, state, exclusive))))
+        known = None  # the list as last written or read, once a write was confirmed
+        try:
+            for writes in range(1, rounds + 1):
+                client.set_rules(org_id, target)
+                known = normalise_api_rules(target)
+                fresh = client.get_rules(org_id)
+                known = normalise_api_rules(fresh)
+                target = plan(fresh, wanted, **options)
+                if same_rules(target, fresh):
+                    return RulesOutcome(before, known, warnings, writes)
+            raise ConfirmError(
+                'the change was written %d times, but each time the list read back had been changed by another writer '
+                '(another controller, a script or the web console writing at the same time). Now: %s. '
+                'Run the task again when the other writer is done; two tasks with exclusive=true and different rules '
+                'undo each other forever.' % (rounds, '; '.join(_unconfirmed(fresh, wanted, state, exclusive))))
+        except Error as exc:
+            if known is not None:
+                exc.result = dict(changed=True, rules=known)
+            raise

@@ -12,7 +12,9 @@ Plain dicts in and out, the transport's typed exceptions, nothing of Ansible.
 
 from __future__ import annotations
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import InvalidResponseError
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._routing_rules import normalise_api_rules, same_rules
 
 DEFAULT_API_URL = 'https://api360.yandex.net'
 
@@ -22,7 +24,7 @@ class Yandex360Client(object):
 
     def __init__(self, transport, oauth_token, api_url=DEFAULT_API_URL):
         if not oauth_token:
-            raise ValueError('The Yandex 360 OAuth token is missing: set oauth_token (or YANDEX360_OAUTH_TOKEN).')
+            raise InputError('The Yandex 360 OAuth token is missing: set oauth_token (or YANDEX360_OAUTH_TOKEN).')
         self.transport = transport
         self.api_url = api_url.rstrip('/')
         self._headers = {'Authorization': 'OAuth %s' % oauth_token}
@@ -42,5 +44,14 @@ class Yandex360Client(object):
         return rules
 
     def set_rules(self, org_id, rules):
-        """Replace the organisation's whole rule list (PUT is idempotent, so it may be retried)."""
-        self.transport.request('PUT', self._path(org_id), headers=self._headers, json_body={'rules': list(rules)})
+        """Replace the organisation's whole rule list.
+
+        The PUT is idempotent, so the transport repeats it after a fault. When every attempt ended
+        without a clear answer, the list is read back: if it reads as ``rules``, the write took effect.
+        """
+        rules = list(rules)
+
+        def confirm():
+            return True if same_rules(normalise_api_rules(self.get_rules(org_id)), normalise_api_rules(rules)) else None
+
+        self.transport.request('PUT', self._path(org_id), headers=self._headers, json_body={'rules': rules}, confirm=confirm)

@@ -157,7 +157,9 @@ mailbox:
     - The mailbox as it now stands, or would stand in check mode; V({}) when it is absent.
     - In check mode a mailbox that would be created has no RV(mailbox.id), and fields the API would default are missing.
     - Never contains a password.
-  returned: success
+    - Also returned when the task failed after it had tried a write (the mailbox is read again then; C(changed) says
+      whether the task changed it before failing, for example when the create succeeded and the quota update failed).
+  returned: success, or failure after a write was tried
   type: dict
   contains:
     id:
@@ -207,15 +209,13 @@ mailbox:
       sample: '2026-01-15T10:00:00+00:00'
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailbox import describe_params, manage_mailbox
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import netangels_argument_spec, netangels_client, run
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import netangels_client, netangels_module, run
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=netangels_argument_spec(
+    module = netangels_module(
+        dict(
             name=dict(type='str', required=True),
             domain=dict(type='str'),
             domain_id=dict(type='int'),

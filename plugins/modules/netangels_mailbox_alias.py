@@ -78,27 +78,28 @@ EXAMPLES = r'''
 
 RETURN = r'''
 aliases:
-  description: Every forwarding address of the mailbox as it now stands, or would stand in check mode.
-  returned: success
+  description:
+    - Every forwarding address of the mailbox as it now stands, or would stand in check mode.
+    - Also returned when the task failed after it had tried to add or remove an address (the mailbox is read again
+      then); C(changed) says whether the task changed it before failing.
+  returned: success, or failure after a write was tried
   type: list
   elements: str
   sample: [alice.archive@example.net, manager@example.com]
 mailbox_id:
   description: The mailbox's ID.
-  returned: success
+  returned: success, or failure after a write was tried
   type: int
   sample: 20001
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailbox import manage_aliases
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import netangels_argument_spec, netangels_client, run
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import netangels_client, netangels_module, run
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=netangels_argument_spec(
+    module = netangels_module(
+        dict(
             mailbox=dict(type='str'),
             mailbox_id=dict(type='int'),
             aliases=dict(type='list', elements='str', required=True),

@@ -124,15 +124,13 @@ mailboxes:
       sample: '2026-01-15T10:00:00Z'
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import netangels_argument_spec, netangels_client, run
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import resolve_target
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailbox import describe_params, read_mailboxes
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import netangels_client, netangels_module, run
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=netangels_argument_spec(
+    module = netangels_module(
+        dict(
             domain=dict(type='str'),
             domain_id=dict(type='int'),
             name=dict(type='str'),
@@ -140,18 +138,12 @@ def main():
         supports_check_mode=True,
     )
     client = netangels_client(module)
-
-    def work():
-        target = resolve_target(client, module.params['name'], module.params['domain'], module.params['domain_id'])
-        if target.name is None:
-            mailboxes = client.list_mailboxes(target.domain_id)
-        else:
-            mailbox = client.find_mailbox(target.domain_id, target.name)
-            mailboxes = [mailbox] if mailbox else []
-        return target.domain_id, mailboxes
-
-    domain_id, mailboxes = run(module, work, 'Cannot read the mailboxes of %s' % (
-        module.params['domain'] or module.params['name'] or 'mail domain %s' % module.params['domain_id']))
+    p = module.params
+    if p['name']:
+        doing = 'Cannot read the NetAngels mailbox %s' % describe_params(p)
+    else:
+        doing = 'Cannot read the mailboxes of %s' % (p['domain'] or 'mail domain %s' % p['domain_id'])
+    domain_id, mailboxes = run(module, lambda: read_mailboxes(client, p['name'], p['domain'], p['domain_id']), doing)
     module.exit_json(changed=False, domain_id=domain_id, mailboxes=mailboxes)
 
 

@@ -17,10 +17,17 @@ description:
   - A rule is the same rule whatever shape it is written in (the module's or the API's), whatever the order of the keys
     in its condition, and whether or not the defaults (O(rules[].direction=inbound), O(rules[].terminal=false)) are
     written out. A second identical run reads the list once and writes nothing.
+  - 'Spellings that the Yandex 360 condition grammar defines as equal are the same rule: C(from) and C(address:from)
+    (likewise C(to), C(cc), C(tocc)), and V(null) and V({}). A rule written one way is found, kept or removed when it
+    is stored the other way; a rule that is added is written as given. Other spellings (a value and a one-element
+    list, C(header:X-Spam) and C(header:x-spam)) are different rules.'
+  - By default (O(exclusive=false)) the module adds and removes only the listed rules and keeps every other rule of the
+    organisation. Owning the whole list must be asked for with O(exclusive=true).
   - 'Every rule is checked against the Yandex 360 condition grammar before anything is sent; an error names the rule
     and the place in it, for example C(rules[2].condition.subject: unknown operator "$contain").'
   - Tasks that change the same organisation's rules at the same time on one machine (forks, C(async) loops, parallel
-    playbooks) take turns, and every write is read back and confirmed; see the notes.
+    playbooks), or anywhere that shares O(lock_dir) (AWX / Automation Controller jobs), take turns, and every write is
+    read back and confirmed; see the notes.
 extends_documentation_fragment:
   - mailops.hosted_mail.yandex360
   - mailops.hosted_mail.connection
@@ -42,7 +49,8 @@ options:
       - Each rule may be written in the module's shape (O(rules[].direction), O(rules[].actions[].email)) or in the
         API's own shape (O(rules[].scope), O(rules[].actions[].data)), so the RV(mailops.hosted_mail.yandex360_routing_rules_info#module:rules)
         of M(mailops.hosted_mail.yandex360_routing_rules_info) can be fed back unchanged.
-      - With O(state=present) and O(exclusive=true), V([]) removes every rule of the organisation.
+      - With O(state=present) and O(exclusive=true), V([]) removes every rule of the organisation; with the default
+        O(exclusive=false) it changes nothing.
     type: list
     elements: dict
     required: true
@@ -57,6 +65,7 @@ options:
           - 'Operators: C($eq), C($ne), C($contains), C($not-contains), C($exists) (headers only). A value is a string,
             a list of strings (any of them), V({"$any": [...]}), V({"$all": [...]}) or V({"$base64": "..."}).'
           - Not set, V({}) or V(null) match every message.
+          - C(from) and C(address:from) are the same key; a mapping may not hold both (combine them with C($and)).
         type: dict
       actions:
         description:
@@ -75,6 +84,9 @@ options:
           email:
             description:
               - The address a V(forward) action sends the copy to.
+              - It must pass the same check as a NetAngels mailbox's forwarding address (C(name@example.com), ASCII, an
+                internationalised domain in its C(xn--) form, at most 254 characters). It is sent as written, without
+                surrounding spaces.
             type: str
           data:
             description:
@@ -102,13 +114,14 @@ options:
     default: present
   exclusive:
     description:
+      - With V(false) (the default), each listed rule that is missing is inserted at O(position), and every other rule is
+        kept where it is. A listed rule that already exists somewhere is left where it is (it is not moved).
       - With O(state=present) and V(true), the organisation's list becomes exactly O(rules), in that order; every other
-        rule is removed.
-      - With V(false), each listed rule that is missing is inserted at O(position), and every other rule is kept where it
-        is. A listed rule that already exists somewhere is left where it is (it is not moved).
+        rule is removed. Ask for it only when this task owns the organisation's whole rule list.
       - Ignored with O(state=absent).
+      - The default was V(true) before version 0.2.0.
     type: bool
-    default: true
+    default: false
   position:
     description:
       - Where O(exclusive=false) inserts the missing rules, keeping their order among themselves. V(first) puts them before
@@ -119,19 +132,34 @@ options:
     default: last
   lock_timeout:
     description:
-      - How many seconds to wait for other tasks on the same machine that are changing the same organisation's rules
-        (see the notes) before failing.
+      - How many seconds to wait for other tasks on the same machine (or sharing O(lock_dir)) that are changing the same
+        organisation's rules (see the notes) before failing.
     type: float
     default: 300
+  lock_dir:
+    description:
+      - An existing directory that every machine or container running this module for the same organisation shares,
+        where the tasks take turns (one lock file per API URL and organisation). Needed when the writers do not share a
+        temporary directory, as AWX / Automation Controller jobs do not (each runs in its own container); for example a
+        host path exposed to every job, or a volume.
+      - Not set (and an empty E(YANDEX360_LOCK_DIR)) means a private directory under the temporary directory, which
+        serialises only the tasks of one user on one machine.
+      - It is never created; a missing directory fails the task before anything is written. The lock files in it are
+        readable and writable by every user (they hold no data), so that jobs running as different users share them.
+      - If not set, the environment variable E(YANDEX360_LOCK_DIR) is used.
+    type: path
+    version_added: 0.1.0
 notes:
   - 'Two writers of the rule list overwrite each other: the API replaces the whole list and has no version check. The
     module guards against this in two ways. Tasks on the same machine (forks, C(async) loop items, parallel playbooks, as
     the same user) take turns: each holds an exclusive lock for the organisation (a file in a private directory under
-    the temporary directory) while it reads, writes and confirms. After every write the list is read again; if another
+    the temporary directory, or in O(lock_dir)) while it reads, writes and confirms. After every write the list is read again; if another
     writer has changed it in between so that the change is not there, the change is applied again to the fresh list
     (keeping the other writer''s rules unless O(exclusive=true)), at most 3 times, and then the task fails clearly.'
   - 'The lock is taken where the module runs. Run this module on one machine for all tasks (the usual C(hosts: localhost),
-    C(connection: local) or C(delegate_to: localhost)) so that they share it.'
+    C(connection: local) or C(delegate_to: localhost)) so that they share it. Writers that do not share a temporary
+    directory (AWX / Automation Controller jobs, each in its own container; several control nodes) take turns only
+    when they share O(lock_dir); without it they are protected by the read-back alone.'
   - 'What no client can prevent, as the API has no version check: a writer outside this machine (another controller, the
     web console) that writes between this module''s read and its write loses its change. Keep one tool in charge of an
     organisation''s rules.'
@@ -218,6 +246,7 @@ EXAMPLES = r'''
   mailops.hosted_mail.yandex360_routing_rules:
     org_id: 424242
     oauth_token: "{{ yandex360_oauth_token }}"
+    exclusive: true
     rules: "{{ lookup('ansible.builtin.file', 'routing-rules.json') | from_json }}"
 
 # Round trip: a list read with the info module can be written back unchanged (no change).
@@ -227,10 +256,11 @@ EXAMPLES = r'''
     oauth_token: "{{ yandex360_oauth_token }}"
   register: current
 
-- name: Restore them later (for example into another organisation)
+- name: Restore them later (for example into another organisation), replacing every other rule
   mailops.hosted_mail.yandex360_routing_rules:
     org_id: 434343
     oauth_token: "{{ yandex360_oauth_token }}"
+    exclusive: true
     rules: "{{ current.rules }}"
 '''
 
@@ -241,7 +271,9 @@ rules:
       normalised to the API's shape with every key present, like the info module returns them.
     - After a write this is the list as read back from the API, so it also shows rules that another writer added at the
       same time.
-  returned: success
+    - Also returned, with C(changed=true), when the task failed after the API had accepted a write (reading the list
+      back failed, or another writer kept undoing the change). It is then the list as last written or read.
+  returned: success, or failure after a write
   type: list
   elements: dict
   contains:
@@ -265,10 +297,10 @@ rules:
       sample: true
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._local_lock import DEFAULT_TIMEOUT
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import run, yandex360_argument_spec, yandex360_client
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import run, yandex360_client, yandex360_module
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._routing_rules import diff_text, normalise_rules
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._rules_sync import sync_rules
 
@@ -286,13 +318,14 @@ RULE_OPTIONS = dict(
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=yandex360_argument_spec(
+    module = yandex360_module(
+        dict(
             rules=dict(type='list', elements='dict', required=True, options=RULE_OPTIONS),
             state=dict(type='str', choices=['present', 'absent'], default='present'),
-            exclusive=dict(type='bool', default=True),
+            exclusive=dict(type='bool', default=False),
             position=dict(type='str', choices=['first', 'last'], default='last'),
             lock_timeout=dict(type='float', default=DEFAULT_TIMEOUT),
+            lock_dir=dict(type='path', fallback=(env_fallback, ['YANDEX360_LOCK_DIR'])),
         ),
         supports_check_mode=True,
     )
@@ -302,7 +335,7 @@ def main():
     doing = 'Cannot %s the routing rules of Yandex 360 organisation %s' % ('read' if module.check_mode else 'update', p['org_id'])
     outcome = run(module, lambda: sync_rules(
         client, p['org_id'], wanted, state=p['state'], exclusive=p['exclusive'], position=p['position'],
-        check_mode=module.check_mode, lock_timeout=p['lock_timeout']), doing)
+        check_mode=module.check_mode, lock_timeout=p['lock_timeout'], lock_dir=p['lock_dir'] or None), doing)
     for warning in outcome.warnings:
         module.warn(warning)
     result = dict(changed=outcome.changed, rules=outcome.after)

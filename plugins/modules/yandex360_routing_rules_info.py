@@ -67,14 +67,12 @@ rules:
       sample: false
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import run, yandex360_argument_spec, yandex360_client
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import run, yandex360_client, yandex360_module
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._routing_rules import api_rule_warnings, normalise_api_rules
 
 
 def main():
-    module = AnsibleModule(argument_spec=yandex360_argument_spec(), supports_check_mode=True)
+    module = yandex360_module({}, supports_check_mode=True)
     client = yandex360_client(module)
     org_id = module.params['org_id']
     rules = run(module, lambda: client.get_rules(org_id), 'Cannot read the routing rules of Yandex 360 organisation %s' % org_id)

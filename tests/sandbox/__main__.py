@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 
-from .assumptions import ALIAS_CONFLICT_MODES, ALIASES_SHAPES, EXPIRED_TOKEN_STATUS_CHOICES, FILTER_MODES
+from .assumptions import ALIAS_CONFLICT_MODES, ALIASES_SHAPES, BATCH_MODES, EXPIRED_TOKEN_STATUS_CHOICES, FILTER_MODES
 from .faults import FAULT_KINDS, FaultPlan, FaultRule
 from .server import SandboxServer, check_loopback
 from .state import DEFAULT_SEED_FILE, load_seed_file
@@ -37,6 +37,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     settings.add_argument("--filter-mode", choices=FILTER_MODES, help="how the mailbox list applies 'filter'")
     settings.add_argument("--aliases-shape", choices=ALIASES_SHAPES, help="how 'aliases' is read back")
     settings.add_argument("--alias-conflict", choices=ALIAS_CONFLICT_MODES, help="add-alias of a present / delete-alias of an absent alias")
+    settings.add_argument("--batch-mode", choices=BATCH_MODES, help="batch-create with a bad row: create nothing, or what it can")
     seeding = parser.add_argument_group("seed from flags (added to the seed file's content)")
     seeding.add_argument("--empty", action="store_true", help="ignore the seed file: start with only what these flags add")
     seeding.add_argument("--api-key", action="append", default=[], metavar="KEY", help="a NetAngels API key the gateway accepts")
@@ -76,7 +77,8 @@ def build_server(args: argparse.Namespace) -> SandboxServer:
     """Create (not start) the server the arguments describe; raise ValueError for bad input."""
     settings = {key: value for key, value in (("token_ttl", args.token_ttl), ("expired_token_status", args.expired_token_status),
                                               ("filter_mode", args.filter_mode), ("aliases_shape", args.aliases_shape),
-                                              ("alias_conflict", args.alias_conflict)) if value is not None}
+                                              ("alias_conflict", args.alias_conflict), ("batch_mode", args.batch_mode))
+                if value is not None}
     rules = [FaultRule.from_spec(spec) for spec in args.fault]
     if args.latency:
         rules.insert(0, FaultRule.from_dict({"kind": "latency", "seconds": args.latency}))

@@ -17,8 +17,6 @@ behaviours the code implements with no value to read; so that this list is compl
   PUT change nothing, ``quota`` on create is not applied. Only the documented fields act.
 - NetAngels JSON bodies must be sent with ``Content-Type: application/json``; anything else is a 400.
 - The NetAngels domain list pages exactly like the mailbox list (same ``offset``/``limit`` rules).
-- Batch-create is all or nothing: a file with any bad line creates nothing, and the 400 names the
-  first bad line (the header is line 1).
 - Yandex 360 checks a request in this order: a missing or unknown token (401) before an unknown
   organisation (404), an unknown organisation before a token without rights on it (403). A
   read-only token gets 403 on PUT.
@@ -160,7 +158,7 @@ COMMENT_MAX_LENGTH = 255
 
 
 def check_comment(comment: object) -> str | None:
-    """Return why ``comment`` is refused, or None: a string (null is refused) of at most COMMENT_MAX_LENGTH characters."""
+    """Return why ``comment`` is refused, or None: a string of at most COMMENT_MAX_LENGTH characters."""
     if not isinstance(comment, str):
         return "%r is not a string" % (comment,)
     if len(comment) > COMMENT_MAX_LENGTH:
@@ -289,7 +287,21 @@ BATCH_CSV_ENCODING = "utf-8-sig"
 """UTF-8, with or without a byte-order mark."""
 
 BATCH_MAX_ROWS = 1000
-"""Most mailboxes per upload; a larger file is a 400 (the client must split it)."""
+"""Most mailboxes per upload (the batch limit); a larger file is a 400 naming the first line over
+the limit, and creates nothing (the client must split). Pinned to the client's
+``BATCH_CREATE_LIMIT``."""
+
+BATCH_MODES = ("all_or_nothing", "partial")
+"""Sandbox switch (setting ``batch_mode``): whether an upload with a bad row creates nothing or
+creates what it can. The vendor documents neither, so the client must handle both."""
+
+BATCH_MODE = "all_or_nothing"
+"""Default: a file with any bad line creates nothing; the 400 names the first bad line as
+``line N`` (header = line 1, N = the line the row ends on). ``partial``: every good row is
+created, and the answer is the documented 200 ``{"count", "entities"}`` listing only the
+created mailboxes (the refused rows are left out, with no reason given). In both modes a
+problem of the file itself (upload field, encoding, header, too many rows) is a 400 that
+creates nothing."""
 
 
 class BatchCsvError(ValueError):
@@ -377,7 +389,14 @@ YANDEX_ONE_OPERATOR_PER_COMPARISON = True
 """A comparison object holds exactly one operator (``{"$contains": "a", "$ne": "b"}`` is a 400)."""
 
 YANDEX_FORWARD_EMAIL_CHECKED = True
-"""``data.email`` of a forward action must match EMAIL_RE (the reference's example says just ``example``)."""
+"""``data.email`` of a forward action must pass the check of a NetAngels alias, ``normalise_alias``
+(EMAIL_RE, at most 254 characters, surrounding spaces ignored); the reference's example says just
+``example``. It is stored as sent."""
+
+YANDEX_ADDRESS_KEY_TWICE_REJECTED = True
+"""``from`` and ``address:from`` (likewise to, cc, tocc) are one key spelled two ways (the vendor:
+the ``address:`` prefix may be dropped), so a condition object that holds both holds one key twice;
+JSON object names must be unique, so that is a 400 rather than a guess at which one wins."""
 
 
 def check_base64(value: object) -> str | None:

@@ -11,6 +11,8 @@
 - ``GET /_sandbox/state``: domains, mailboxes (no passwords), rules and settings.
 - ``GET|PUT|DELETE /_sandbox/faults``: read, replace or clear the fault plan (see ``faults``).
 - ``GET|DELETE /_sandbox/requests``: read (``?method=&path=`` filter) or clear the request log.
+- ``GET /_sandbox/writes``: the request log read as writes: per kind, requests, faults, commits and
+  duplicates (see ``writes``).
 - ``GET|PUT /_sandbox/settings``: read or change behaviour switches (token_ttl, filter_mode, ...).
 - ``POST /_sandbox/expire-tokens``: every issued token expires (``{"include_static": true}``: the
   seeded static tokens too).
@@ -26,6 +28,7 @@ from flask import Blueprint, jsonify, request
 
 from .faults import FaultPlan
 from .state import check_settings, current_state, locked
+from .writes import summarise
 
 blueprint = Blueprint("sandbox_control", __name__, url_prefix="/_sandbox")
 """Routes under ``/_sandbox``."""
@@ -127,6 +130,13 @@ def delete_requests():
     """Clear the request log."""
     current_state().request_log.clear()
     return jsonify({"count": 0, "requests": []})
+
+
+@blueprint.get("/writes")
+@locked
+def get_writes():
+    """The request log read as writes: totals and, per write kind, requests, faults, commits, duplicates."""
+    return jsonify(summarise(list(current_state().request_log)))
 
 
 @blueprint.get("/settings")

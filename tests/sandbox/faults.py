@@ -13,7 +13,8 @@ A fault plan is an ordered list of rules plus a random seed. Each rule has a ``k
 ``lost_response``  process the request (the write is committed), then close without answering.
 
 A rule applies to a request when its optional ``method`` equals the request method and its
-optional ``path`` is a prefix of the request path. Then, when the rule has ``next: N`` it fires
+optional ``path`` is a prefix of the request path; a ``*`` in it stands for any run of characters
+(``/api/v2/mail/mailboxes/*/add-alias/``: the add-alias call of any mailbox). Then, when the rule has ``next: N`` it fires
 for the next N such requests only; with ``rate: P`` (0..1) it fires with probability P, drawn from
 a ``random.Random(seed)`` so a run is repeatable; with neither it fires every time. Latency rules
 all add up; of the other rules the first that fires wins. Control endpoints are never faulted.
@@ -28,6 +29,7 @@ Example plan (the body of ``PUT /_sandbox/faults``)::
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import asdict, dataclass
 
 from .assumptions import RETRY_AFTER_DEFAULT
@@ -100,7 +102,7 @@ class FaultRule:
         """Return whether this rule is limited to nothing that excludes ``method path``."""
         if self.method and self.method != method.upper():
             return False
-        return not self.path or path.startswith(self.path)
+        return not self.path or re.match(".*".join(re.escape(part) for part in self.path.split("*")), path) is not None
 
     def to_dict(self) -> dict:
         """Return the JSON form (``next`` shows how many firings remain)."""

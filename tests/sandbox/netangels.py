@@ -83,9 +83,10 @@ def paging() -> tuple[int, int]:
     return values["offset"], values["limit"]
 
 
-def page(entities: list, offset: int, limit: int):
-    """Return one page of a list answer."""
-    return jsonify({"count": len(entities), "entities": entities[offset:offset + limit]})
+def page(entities: list, offset: int, limit: int, view=None):
+    """Return one page of a list answer (``view``: applied to the page's entities only)."""
+    window = entities[offset:offset + limit]
+    return jsonify({"count": len(entities), "entities": [view(entity) for entity in window] if view else window})
 
 
 def find_domain(domain_id: int) -> dict:
@@ -157,13 +158,13 @@ def list_mailboxes(domain_id: int):
         mailboxes = [mailbox for mailbox in mailboxes if assumptions.filter_matches(mailbox["name"], needle)]
     elif needle and mode == "none":
         mailboxes = []
-    return page([mailbox_view(mailbox) for mailbox in mailboxes], *window)
+    return page(mailboxes, *window, view=mailbox_view)
 
 
 @mail.post("/domains/<int:domain_id>/mailboxes/batch-create/")
 @locked
 def batch_create(domain_id: int):
-    """Create several mailboxes from an uploaded CSV file, all or nothing."""
+    """Create several mailboxes from an uploaded CSV file: all or nothing, or what it can (setting ``batch_mode``)."""
     find_domain(domain_id)
     state = current_state()
     field = assumptions.BATCH_CSV_FIELD
@@ -174,16 +175,24 @@ def batch_create(domain_id: int):
         rows = assumptions.read_batch_csv(upload.read())
     except assumptions.BatchCsvError as exc:
         raise invalid({field: [str(exc)]}) from None
-    seen = set()
+    partial = state.settings["batch_mode"] == "partial"
+    taken = {mailbox["name"] for mailbox in state.domain_mailboxes(domain_id)}
+    good = []
     for line, row in rows:
+        problem = None
         for column, check in (("name", assumptions.check_mailbox_name), ("password", assumptions.check_password), ("comment", assumptions.check_comment)):
             reason = check(row[column])
             if reason:
-                raise invalid({field: ["line %d: %s: %s" % (line, column, reason)]})
-        if row["name"] in seen or state.find_mailbox(domain_id, row["name"]):
-            raise invalid({field: ["line %d: name: mailbox %r already exists" % (line, row["name"])]})
-        seen.add(row["name"])
-    created = [state.add_mailbox(domain_id, row["name"], row["password"], comment=row["comment"]) for dummy, row in rows]
+                problem = "%s: %s" % (column, reason)
+                break
+        if problem is None and row["name"] in taken:
+            problem = "name: mailbox %r already exists" % row["name"]
+        if problem and not partial:
+            raise invalid({field: ["line %d: %s" % (line, problem)]})
+        if problem is None:
+            taken.add(row["name"])
+            good.append(row)
+    created = [state.add_mailbox(domain_id, row["name"], row["password"], comment=row["comment"]) for row in good]
     return jsonify({"count": len(created), "entities": [mailbox_view(mailbox) for mailbox in created]})
 
 

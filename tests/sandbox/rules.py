@@ -6,14 +6,20 @@
 The grammar is the vendor's (see the condition section of the API notes)::
 
     CONDITION  := null | {} | {KEY: COMPARISON, ..., "$and": [CONDITION...], "$or": [CONDITION...]}
+                  (null and {} mean every message, at every depth)
     KEY        := address:from | address:to | address:cc | address:tocc (the "address:" prefix is
                   optional) | subject | body | attach:filename | header:NAME  (NAME [-_a-zA-Z0-9]+)
     COMPARISON := VALUE | {OP: VALUE}          OP := $eq | $ne | $contains | $not-contains
                 | {"$exists": true|false}
     VALUE      := str | [str, ...] | {"$any": [str...]} | {"$all": [str...]} | {"$base64": str}
 
-Where the grammar is silent, the choices of ``assumptions`` apply. Every error message names the
-place of the problem, e.g. ``rules[0].condition.subject.$contains: ...``.
+``from`` and ``address:from`` (to, cc, tocc) are one key spelled two ways. Where the grammar is
+silent, the choices of ``assumptions`` apply. Every error message names the place of the problem,
+e.g. ``rules[0].condition.subject.$contains: ...``.
+
+The collection checks rules with its own copy of this grammar (``plugins/module_utils/
+_routing_rules.py``); ``tests/unit/plugins/module_utils/test_routing_rules_grammar.py`` runs one
+table of conditions through both.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import copy
 import re
 
 from .assumptions import (
-    EMAIL_RE,
+    YANDEX_ADDRESS_KEY_TWICE_REJECTED,
     YANDEX_EMPTY_ACTIONS_REJECTED,
     YANDEX_EXISTS_ONLY_ON_HEADERS,
     YANDEX_FORWARD_EMAIL_CHECKED,
@@ -30,10 +36,14 @@ from .assumptions import (
     YANDEX_ONE_OPERATOR_PER_COMPARISON,
     YANDEX_UNKNOWN_FIELDS_REJECTED,
     check_base64,
+    normalise_alias,
 )
 
-CONDITION_KEY_RE = re.compile(r"^(?:(?:address:)?(?:from|to|cc|tocc)|subject|body|attach:filename|header:[-_a-zA-Z0-9]+)$")
-"""Keys a condition may test."""
+CONDITION_KEY_RE = re.compile(r"(?:(?:address:)?(?:from|to|cc|tocc)|subject|body|attach:filename|header:[-_a-zA-Z0-9]+)")
+"""Keys a condition may test (matched whole, with ``fullmatch``)."""
+
+ADDRESS_FIELDS = ("from", "to", "cc", "tocc")
+"""Address keys, which may be written with or without the ``address:`` prefix."""
 
 OPERATORS = ("$eq", "$ne", "$contains", "$not-contains", "$exists")
 """Comparison operators."""
@@ -113,8 +123,10 @@ def _check_action(action: object, where: str) -> None:
         email = (data or {}).get("email")
         if not isinstance(email, str) or not email:
             raise RuleError("%s.data.email: required for action forward" % where)
-        if YANDEX_FORWARD_EMAIL_CHECKED and not EMAIL_RE.match(email):
-            raise RuleError("%s.data.email: %r is not an e-mail address" % (where, email))
+        if YANDEX_FORWARD_EMAIL_CHECKED:
+            why = normalise_alias(email)[1]
+            if why:
+                raise RuleError("%s.data.email: %s" % (where, why))
 
 
 def check_condition(condition: object, where: str = "condition") -> None:
@@ -123,16 +135,18 @@ def check_condition(condition: object, where: str = "condition") -> None:
         return
     if not isinstance(condition, dict):
         raise RuleError("%s: a condition must be an object or null, got %r" % (where, condition))
+    fields = [key[len("address:"):] if key.startswith("address:") else key for key in condition]
+    twice = [field for field in ADDRESS_FIELDS if fields.count(field) > 1]
+    if twice and YANDEX_ADDRESS_KEY_TWICE_REJECTED:
+        raise RuleError("%s: %s and address:%s are the same key" % (where, twice[0], twice[0]))
     for key, value in condition.items():
         here = "%s.%s" % (where, key)
         if key in LOGIC_KEYS:
             if not isinstance(value, list) or not value:
                 raise RuleError("%s: must be a non-empty list of conditions" % here)
             for index, item in enumerate(value):
-                if not isinstance(item, dict):
-                    raise RuleError("%s[%d]: must be a condition object" % (here, index))
                 check_condition(item, "%s[%d]" % (here, index))
-        elif CONDITION_KEY_RE.match(key):
+        elif CONDITION_KEY_RE.fullmatch(key):
             _check_comparison(key, value, here)
         else:
             raise RuleError("%s: unknown condition key %r (expected address:from|to|cc|tocc, subject, body, "

@@ -23,6 +23,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from .app import create_app
 from .faults import FaultPlan
 from .state import SandboxState, check_settings, load_seed_file
+from .writes import summarise
 
 
 class SandboxRequestHandler(WSGIRequestHandler):
@@ -139,6 +140,11 @@ class SandboxServer:
         with self.state.lock:
             return [dict(entry) for entry in self.state.request_log
                     if (not method or entry["method"] == method.upper()) and entry["path"].startswith(path)]
+
+    def writes(self) -> dict:
+        """Like ``GET /_sandbox/writes``: the request log's figures per write kind, duplicates included."""
+        with self.state.lock:
+            return summarise(list(self.state.request_log))
 
     def snapshot(self) -> dict:
         """Like ``GET /_sandbox/state``."""

@@ -41,6 +41,7 @@ SETTINGS_DEFAULTS = {
     "filter_mode": assumptions.FILTER_MODE,
     "aliases_shape": assumptions.ALIASES_SHAPE,
     "alias_conflict": assumptions.ALIAS_CONFLICT,
+    "batch_mode": assumptions.BATCH_MODE,
 }
 """Behaviour switches and their defaults (changed by ``PUT /_sandbox/settings`` or the seed)."""
 
@@ -49,6 +50,7 @@ SETTINGS_CHOICES = {
     "filter_mode": assumptions.FILTER_MODES,
     "aliases_shape": assumptions.ALIASES_SHAPES,
     "alias_conflict": assumptions.ALIAS_CONFLICT_MODES,
+    "batch_mode": assumptions.BATCH_MODES,
 }
 """Allowed values of the enumerated settings."""
 

@@ -29,6 +29,15 @@ def run_module():
 
 
 @pytest.fixture(autouse=True)
+def token_cache_dir(tmp_path, monkeypatch):
+    """Modules cache NetAngels tokens in this test's own directory, never in the user's cache."""
+    path = tmp_path / 'netangels-token-cache'
+    monkeypatch.setenv('NETANGELS_TOKEN_CACHE_DIR', str(path))
+    monkeypatch.delenv('NETANGELS_TOKEN_CACHE', raising=False)
+    return path
+
+
+@pytest.fixture(autouse=True)
 def no_sleep(monkeypatch):
     """Retries never really wait in unit tests; the waits asked for are recorded instead."""
     waits = []

@@ -406,6 +406,14 @@ def test_fault_limited_by_method_and_path(sandbox):
     assert netangels(sandbox, "GET", "/mailboxes/5001/").json()["quota"] == 2048
 
 
+def test_fault_path_wildcard_matches_one_action_of_any_mailbox(sandbox):
+    sandbox.set_faults([{"kind": "500", "method": "PUT", "path": "/api/v2/mail/mailboxes/*/disable/"}])
+    assert netangels(sandbox, "PUT", "/mailboxes/5001/", json={"quota": 2000}).status_code == 201
+    assert netangels(sandbox, "PUT", "/mailboxes/5002/cleanup/").status_code == 200
+    assert netangels(sandbox, "PUT", "/mailboxes/5001/disable/").status_code == 500
+    assert netangels(sandbox, "PUT", "/mailboxes/5002/disable/").status_code == 500
+
+
 def test_fault_drop_processes_nothing(sandbox):
     sandbox.set_faults([{"kind": "drop", "next": 1, "method": "POST"}])
     with pytest.raises(requests.ConnectionError):

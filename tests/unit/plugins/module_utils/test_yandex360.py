@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import pytest
+import requests
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360 import Yandex360Client
@@ -43,6 +44,33 @@ def test_set_rules_is_retried_because_put_is_idempotent(http, no_sleep):
     http.expect('PUT', RULES, body={})
     client().set_rules(42, [])
     assert no_sleep == [1.0]
+
+
+DROP_SPAM = {'condition': {'address:from': 'spam@example.com'}, 'actions': [{'action': 'drop'}], 'scope': {'direction': 'inbound'},
+             'terminal': True}
+
+
+@pytest.mark.parametrize('lost', [dict(status=502), dict(status=500), dict(raises=requests.exceptions.ConnectionError('dropped'))])
+def test_set_rules_is_sent_again_without_a_read_after_a_lost_answer(http, no_sleep, lost):
+    http.expect('PUT', RULES, **lost)
+    http.expect('PUT', RULES, body={})
+    client().set_rules(42, [DROP_SPAM])
+
+
+def test_when_the_budget_is_spent_a_read_showing_the_rules_written_counts(http, no_sleep):
+    http.expect('PUT', RULES, status=502)
+    http.expect('PUT', RULES, raises=requests.exceptions.ConnectionError('dropped'))
+    http.expect('GET', RULES, body={'rules': [{'condition': {'address:from': 'spam@example.com'}, 'actions': [{'action': 'drop'}],
+                                               'terminal': True}]})  # read back without the default scope
+    Yandex360Client(_http.Transport(max_retries=1), TOKEN, api_url='https://y.test').set_rules(42, [DROP_SPAM])
+
+
+def test_when_the_budget_is_spent_a_read_showing_other_rules_fails(http, no_sleep):
+    http.expect('PUT', RULES, status=502)
+    http.expect('PUT', RULES, status=502)
+    http.expect('GET', RULES, body={'rules': []})
+    with pytest.raises(_http.ServerError, match='after 1 retries'):
+        Yandex360Client(_http.Transport(max_retries=1), TOKEN, api_url='https://y.test').set_rules(42, [DROP_SPAM])
 
 
 def test_errors_carry_the_vendor_message_without_the_token(http):

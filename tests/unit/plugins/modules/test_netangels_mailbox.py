@@ -13,6 +13,7 @@ import json
 import pytest
 import requests
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
 from ansible_collections.mailops.hosted_mail.plugins.modules import netangels_mailbox
 
 API = 'https://api.test'
@@ -52,6 +53,14 @@ def missing(http, name='alice'):
     """Neither the filtered walk nor the full walk finds the mailbox."""
     http.expect('GET', MAILBOXES, query={'filter': name, 'offset': 0, 'limit': 100}, body={'count': 0, 'entities': []})
     http.expect('GET', MAILBOXES, query={'offset': 0, 'limit': 100}, body={'count': 1, 'entities': [entity(3, 'bob')]})
+
+
+def read_again(http, mailbox=None):
+    """After a write failed the mailbox is read again, to report it as it now stands."""
+    if mailbox is None:
+        missing(http)
+    else:
+        http.expect('GET', MAILBOXES, query={'filter': mailbox['name'], 'offset': 0, 'limit': 100}, body={'count': 1, 'entities': [mailbox]})
 
 
 def args(**kwargs):
@@ -349,13 +358,87 @@ def test_forbidden_cleanup_fails_clearly(http, run_module):
     login(http)
     http.expect('GET', MAILBOXES, body={'count': 1, 'entities': [entity(used=5)]})
     http.expect('PUT', MAILBOX + 'cleanup/', status=400, body={'detail': 'cleanup is forbidden for this mailbox'})
+    read_again(http, entity(used=5))
     result = run(run_module, name='alice', domain_id=1001, cleanup=True)
-    assert result['failed']
+    assert result['failed'] and result['changed'] is False
     assert result['msg'] == ('Cannot manage the NetAngels mailbox alice in mail domain 1001: emptying it (cleanup): the API forbids '
                              'cleanup for this mailbox: PUT https://api.test/api/v2/mail/mailboxes/7/cleanup/: HTTP 400: '
                              'cleanup is forbidden for this mailbox')
     assert result['status'] == 400
     assert result['api_response'] == {'detail': 'cleanup is forbidden for this mailbox'}
+
+
+# -- a write succeeded, a later step failed: failed AND changed ---------------------------------
+
+def test_create_succeeded_then_the_quota_update_failed(http, run_module):
+    login(http)
+    missing(http)
+    http.expect('POST', CREATE, status=201, body=entity())
+    http.expect('PUT', MAILBOX, status=400, json_body={'quota': 10}, body={'quota': ['the domain has no room left']})
+    read_again(http, entity())
+    result = run(run_module, name='alice', domain_id=1001, password=PASSWORD, quota=10)
+    assert result['failed'] is True and result['changed'] is True
+    assert result['msg'] == ('Cannot manage the NetAngels mailbox alice in mail domain 1001: updating quota: PUT '
+                             'https://api.test/api/v2/mail/mailboxes/7/: HTTP 400: {"quota": ["the domain has no room left"]}')
+    assert result['mailbox']['id'] == 7 and result['mailbox']['quota'] == 1024
+    assert result['status'] == 400
+
+
+def test_comment_written_then_cleanup_refused(http, run_module):
+    login(http)
+    http.expect('GET', MAILBOXES, body={'count': 1, 'entities': [entity(used=5)]})
+    http.expect('PUT', MAILBOX, status=201, json_body={'comment': 'Legal hold'}, body=entity(used=5, comment='Legal hold'))
+    http.expect('PUT', MAILBOX + 'cleanup/', status=400, body={'detail': 'cleanup is forbidden for this mailbox'})
+    read_again(http, entity(used=5, comment='Legal hold'))
+    result = run(run_module, name='alice', domain_id=1001, comment='Legal hold', cleanup=True)
+    assert result['failed'] is True and result['changed'] is True
+    assert 'emptying it (cleanup): the API forbids cleanup for this mailbox' in result['msg']
+    assert result['mailbox']['comment'] == 'Legal hold' and result['mailbox']['used'] == 5
+
+
+def test_when_the_read_after_a_failure_fails_too_the_last_known_mailbox_is_reported(http, run_module):
+    http.expect('GET', MAILBOXES, body={'count': 1, 'entities': [entity()]})
+    http.expect('PUT', MAILBOX, status=201, json_body={'comment': 'new'}, body=entity(comment='new'))
+    http.expect('PUT', MAILBOX + 'disable/', status=403, body={'detail': 'not allowed'})
+    http.expect('GET', MAILBOXES, status=403, body={'detail': 'not allowed'})
+    result = run(run_module, name='alice', domain_id=1001, comment='new', state='disabled', api_key=None, api_token='tok-abc')
+    assert result['failed'] is True and result['changed'] is True
+    assert result['mailbox']['comment'] == 'new' and result['mailbox']['state'] == 'active'
+
+
+def test_a_write_whose_outcome_is_unknown_is_checked_by_reading_again(http, run_module):
+    """No answer to an update, even after every retry: a read shows it was applied, so the task succeeded."""
+    login(http)
+    http.expect('GET', MAILBOXES, body={'count': 1, 'entities': [entity()]})
+    for dummy in range(_http.DEFAULT_MAX_RETRIES + 1):
+        http.expect('PUT', MAILBOX, raises=requests.exceptions.ConnectionError('reset'))
+    http.expect('GET', MAILBOX, body=entity(quota=10))
+    result = run(run_module, name='alice', domain_id=1001, quota=10)
+    assert not result.get('failed') and result['changed'] is True
+    assert result['mailbox']['quota'] == 10
+
+
+def test_a_write_whose_outcome_is_unknown_and_not_applied_fails_unchanged(http, run_module):
+    """No answer to an update after every retry, and a read shows it was not applied: failed, nothing changed."""
+    login(http)
+    http.expect('GET', MAILBOXES, body={'count': 1, 'entities': [entity()]})
+    for dummy in range(_http.DEFAULT_MAX_RETRIES + 1):
+        http.expect('PUT', MAILBOX, raises=requests.exceptions.ConnectionError('reset'))
+    http.expect('GET', MAILBOX, body=entity())
+    read_again(http, entity())
+    result = run(run_module, name='alice', domain_id=1001, quota=10)
+    assert result['failed'] is True and result['changed'] is False
+    assert result['mailbox']['quota'] == entity()['quota']
+
+
+def test_a_refused_first_write_changed_nothing(http, run_module):
+    login(http)
+    missing(http)
+    http.expect('POST', CREATE, status=400, body={'name': ['already taken']})
+    read_again(http)
+    result = run(run_module, name='alice', domain_id=1001, password=PASSWORD)
+    assert result['failed'] is True and result['changed'] is False
+    assert result['mailbox'] == {}
 
 
 # -- validation: nothing is sent ----------------------------------------------------------------
@@ -398,6 +481,29 @@ def test_domain_and_domain_id_are_mutually_exclusive(http, run_module):
     assert result['failed'] and 'mutually exclusive' in result['msg']
 
 
+@pytest.mark.parametrize('check_mode', [False, True])
+@pytest.mark.parametrize('state', ['present', 'absent', 'disabled'])
+def test_a_full_address_in_another_domain_than_domain_id_fails_naming_both_with_no_write(http, run_module, state, check_mode):
+    """carol@example.com with the domain_id of example.org once created carol in example.org."""
+    login(http)
+    domains(http)
+    result = run(run_module, check_mode=check_mode, name='carol@example.com', domain_id=1002, password=PASSWORD, state=state)
+    assert result['failed'] and not result.get('changed')
+    assert result['msg'] == ('Cannot manage the NetAngels mailbox carol@example.com: The mailbox carol@example.com is in the '
+                             'domain example.com, but domain_id 1002 is the mail domain example.org: give the ID of example.com, '
+                             'or leave domain_id out.')
+    assert [r.method for r in http.requests] == ['POST', 'GET']  # the key exchange and the one domain-list read
+
+
+def test_a_full_address_with_its_own_domain_id_costs_one_domain_list_read(http, run_module):
+    login(http)
+    domains(http)
+    found(http, entity())
+    result = run(run_module, name='alice@example.com', domain_id=1001)
+    assert result['changed'] is False and result['mailbox']['id'] == 7
+    assert_no_writes(http)
+
+
 def test_forward_only_without_any_forwarding_address_fails_before_writing(http, run_module):
     login(http)
     http.expect('GET', MAILBOXES, body={'count': 1, 'entities': [entity(aliases='')]})
@@ -413,6 +519,7 @@ def test_a_400_body_is_surfaced_and_the_password_hidden(http, run_module):
     missing(http)
     http.expect('POST', CREATE, status=400, body={'detail': 'password: %s is too common' % PASSWORD,
                                                   'errors': {'password': ['%s is too common' % PASSWORD]}})
+    read_again(http)
     result = run(run_module, name='alice', domain_id=1001, password=PASSWORD)
     assert result['failed']
     assert result['msg'] == ('Cannot manage the NetAngels mailbox alice in mail domain 1001: creating it: POST '
@@ -425,6 +532,7 @@ def test_a_400_on_update_names_the_fields(http, run_module):
     login(http)
     http.expect('GET', MAILBOXES, body={'count': 1, 'entities': [entity()]})
     http.expect('PUT', MAILBOX, status=400, body={'detail': 'quota: over the domain quota'})
+    read_again(http, entity())
     result = run(run_module, name='alice', domain_id=1001, quota=5000, comment='c')
     assert result['failed']
     assert 'updating comment, quota: PUT https://api.test/api/v2/mail/mailboxes/7/: HTTP 400: quota: over the domain quota' in result['msg']
@@ -434,8 +542,10 @@ def test_a_404_during_update_fails_clearly(http, run_module):
     login(http)
     http.expect('GET', MAILBOXES, body={'count': 1, 'entities': [entity()]})
     http.expect('PUT', MAILBOX, status=404, body={'detail': 'mailbox 7 not found'})
+    read_again(http)
     result = run(run_module, name='alice', domain_id=1001, quota=10)
     assert result['failed'] and result['status'] == 404
+    assert result['changed'] is False and result['mailbox'] == {}  # someone else deleted it meanwhile
     assert 'alice in mail domain 1001: updating quota' in result['msg'] and 'mailbox 7 not found' in result['msg']
 
 

@@ -121,12 +121,21 @@ def test_no_diff_without_diff_mode(http, run_module):
 
 
 def test_an_add_whose_answer_was_lost_is_not_a_failure(http, run_module):
-    """The transport repeats the PUT; the repeat is refused as a duplicate; a fresh read shows it was applied."""
+    """The answer is lost; a fresh read shows the address was added, so it is not sent again."""
     login(http)
     lookup(http, entity())
     http.expect('PUT', MAILBOX + 'add-alias/', raises=requests.exceptions.ConnectionError('reset'))
-    http.expect('PUT', MAILBOX + 'add-alias/', status=400, body={'detail': "alias: 'a@example.net' is already an alias of this mailbox"})
     http.expect('GET', MAILBOX, body=entity(aliases='keep@example.net,a@example.net'))
+    result = run(run_module, aliases=['a@example.net'])
+    assert result['changed'] is True and result['aliases'] == ['keep@example.net', 'a@example.net']
+
+
+def test_an_add_whose_answer_was_lost_before_it_was_made_is_sent_again(http, run_module):
+    login(http)
+    lookup(http, entity())
+    http.expect('PUT', MAILBOX + 'add-alias/', status=502, text='<html>Bad Gateway</html>')
+    http.expect('GET', MAILBOX, body=entity())
+    http.expect('PUT', MAILBOX + 'add-alias/', status=201, body=entity(aliases='keep@example.net,a@example.net'))
     result = run(run_module, aliases=['a@example.net'])
     assert result['changed'] is True and result['aliases'] == ['keep@example.net', 'a@example.net']
 
@@ -135,9 +144,9 @@ def test_a_refused_add_is_surfaced(http, run_module):
     login(http)
     lookup(http, entity())
     http.expect('PUT', MAILBOX + 'add-alias/', status=400, body={'detail': 'alias: too many aliases'})
-    http.expect('GET', MAILBOX, body=entity())
+    http.expect('GET', MAILBOX, body=entity())  # the mailbox as it now stands
     result = run(run_module, aliases=['a@example.net'])
-    assert result['failed']
+    assert result['failed'] and result['changed'] is False
     assert result['msg'] == ('Cannot change the forwarding addresses of the NetAngels mailbox alice@example.com: adding the '
                              'forwarding address a@example.net: PUT https://api.test/api/v2/mail/mailboxes/7/add-alias/: HTTP 400: '
                              'alias: too many aliases')
@@ -190,3 +199,36 @@ def test_bad_input_fails_before_any_request(http, run_module, extra, message):
 def test_mailbox_or_mailbox_id_is_required(http, run_module):
     result = run(run_module, mailbox=None, aliases=['a@example.net'])
     assert result['failed'] and 'one of the following is required' in result['msg']
+
+
+def test_first_address_added_then_the_second_refused(http, run_module):
+    login(http)
+    lookup(http, entity())
+    http.expect('PUT', MAILBOX + 'add-alias/', status=201, json_body={'alias': 'a@example.net'}, body=entity(aliases='keep@example.net,a@example.net'))
+    http.expect('PUT', MAILBOX + 'add-alias/', status=400, json_body={'alias': 'b@example.net'}, body={'detail': 'alias: too many aliases'})
+    http.expect('GET', MAILBOX, body=entity(aliases='keep@example.net,a@example.net'))  # the mailbox as it now stands
+    result = run(run_module, aliases=['a@example.net', 'b@example.net'])
+    assert result['failed'] is True and result['changed'] is True
+    assert result['aliases'] == ['keep@example.net', 'a@example.net'] and result['mailbox_id'] == 7
+    assert 'adding the forwarding address b@example.net' in result['msg'] and 'too many aliases' in result['msg']
+
+
+def test_a_refused_first_address_changed_nothing(http, run_module):
+    login(http)
+    lookup(http, entity())
+    http.expect('PUT', MAILBOX + 'add-alias/', status=400, body={'detail': 'alias: too many aliases'})
+    http.expect('GET', MAILBOX, body=entity())  # the mailbox as it now stands
+    result = run(run_module, aliases=['a@example.net', 'b@example.net'])
+    assert result['failed'] is True and result['changed'] is False
+    assert result['aliases'] == ['keep@example.net']
+
+
+def test_an_add_whose_answer_was_lost_is_read_back_not_resent(http, run_module):
+    """The add was made but its answer lost: a read shows the change, so it is not sent again."""
+    login(http)
+    lookup(http, entity())
+    http.expect('PUT', MAILBOX + 'add-alias/', raises=requests.exceptions.ConnectionError('reset'))
+    http.expect('GET', MAILBOX, body=entity(aliases='keep@example.net,a@example.net'))
+    result = run(run_module, aliases=['a@example.net'])
+    assert not result.get('failed') and result['changed'] is True
+    assert result['aliases'] == ['keep@example.net', 'a@example.net']

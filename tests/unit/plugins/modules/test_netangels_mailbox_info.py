@@ -102,3 +102,12 @@ def test_without_requests_the_standard_missing_library_message(http, run_module,
     result = run_module(netangels_mailbox_info.main, dict(AUTH_ARGS, domain_id=1001))
     assert result['failed']
     assert 'Failed to import the required Python library (requests)' in result['msg']
+
+
+def test_a_full_address_in_another_domain_than_domain_id_fails_naming_both(http, run_module):
+    login(http)
+    http.expect('GET', DOMAINS, body={'count': 2, 'entities': [{'id': 1001, 'name': 'example.com'}, {'id': 1002, 'name': 'example.org'}]})
+    result = run_module(netangels_mailbox_info.main, dict(AUTH_ARGS, name='carol@example.com', domain_id=1002))
+    assert result['failed']
+    assert 'carol@example.com is in the domain example.com, but domain_id 1002 is the mail domain example.org' in result['msg']
+    assert len(http.requests) == 2  # no mailbox list read either

@@ -79,7 +79,7 @@ def test_exclusive_replaces_the_whole_list_in_order(http, run_module):
     http.expect('GET', RULES, body={'rules': [SPAM_SENDER_READ, OTHER_READ]})
     http.expect('PUT', RULES, body={}, json_body={'rules': [INVOICES_API, SPAM_SENDER_API]})
     http.expect('GET', RULES, body={'rules': [INVOICES_READ, SPAM_SENDER_READ]})
-    result = run_rules(run_module, rules=[INVOICES, SPAM_SENDER])
+    result = run_rules(run_module, rules=[INVOICES, SPAM_SENDER], exclusive=True)
     assert result['changed'] is True
     assert result['rules'] == [INVOICES_API, SPAM_SENDER_API]
 
@@ -88,14 +88,14 @@ def test_exclusive_order_alone_is_a_change(http, run_module):
     http.expect('GET', RULES, body={'rules': [SPAM_SENDER_READ, INVOICES_READ]})
     http.expect('PUT', RULES, body={}, json_body={'rules': [INVOICES_API, SPAM_SENDER_API]})
     http.expect('GET', RULES, body={'rules': [INVOICES_READ, SPAM_SENDER_READ]})
-    assert run_rules(run_module, rules=[INVOICES, SPAM_SENDER])['changed'] is True
+    assert run_rules(run_module, rules=[INVOICES, SPAM_SENDER], exclusive=True)['changed'] is True
 
 
 def test_exclusive_empty_list_removes_every_rule(http, run_module):
     http.expect('GET', RULES, body={'rules': [SPAM_SENDER_READ]})
     http.expect('PUT', RULES, body={}, json_body={'rules': []})
     http.expect('GET', RULES, body={})
-    result = run_rules(run_module, rules=[])
+    result = run_rules(run_module, rules=[], exclusive=True)
     assert result['changed'] is True and result['rules'] == []
 
 
@@ -124,6 +124,16 @@ def test_not_exclusive_does_not_move_a_rule_that_is_there(http, run_module):
     assert result['rules'] == [OTHER_API, SPAM_SENDER_API]
 
 
+def test_exclusive_defaults_to_false_and_keeps_every_other_rule(http, run_module):
+    # "Add one block rule" must not delete the organisation's other rules.
+    http.expect('GET', RULES, body={'rules': [OTHER_READ, INVOICES_READ]})
+    http.expect('PUT', RULES, body={}, json_body={'rules': [OTHER_API, INVOICES_API, SPAM_SENDER_API]})
+    http.expect('GET', RULES, body={'rules': [OTHER_READ, INVOICES_READ, SPAM_SENDER_READ]})
+    result = run_rules(run_module, rules=[SPAM_SENDER])
+    assert result['changed'] is True
+    assert result['rules'] == [OTHER_API, INVOICES_API, SPAM_SENDER_API]
+
+
 def test_absent_removes_every_copy_wherever_it_stands(http, run_module):
     http.expect('GET', RULES, body={'rules': [SPAM_SENDER_READ, OTHER_READ, SPAM_SENDER_READ, INVOICES_READ]})
     http.expect('PUT', RULES, body={}, json_body={'rules': [OTHER_API, INVOICES_API]})
@@ -142,11 +152,70 @@ def test_absent_when_already_gone_writes_nothing(http, run_module):
 
 
 # ---------------------------------------------------------------------------
+# Rule identity follows the vendor's grammar: "from" and "address:from" are one key
+# ---------------------------------------------------------------------------
+
+# The same rule as SPAM_SENDER, stored with the short spelling of the key (by the web console,
+# another tool or an earlier playbook), and a rule that is short at every depth.
+SPAM_SENDER_SHORT_READ = {'terminal': True, 'condition': {'from': 'spam@example.com'}, 'actions': [{'action': 'drop'}]}
+SPAM_SENDER_SHORT_API = dict(SPAM_SENDER_API, condition={'from': 'spam@example.com'})
+PARTNER_SHORT = {'condition': {'$or': [{'to': 'sales@example.com'}, {'tocc': 'sales@example.com'}], 'cc': 'x@example.com'},
+                 'actions': [{'action': 'drop'}]}
+PARTNER_LONG = {'condition': {'address:cc': 'x@example.com', '$or': [{'address:to': 'sales@example.com'}, {'address:tocc': 'sales@example.com'}]},
+                'actions': [{'action': 'drop'}], 'direction': 'inbound', 'terminal': False}
+PARTNER_SHORT_API = {'condition': PARTNER_SHORT['condition'], 'actions': [{'action': 'drop'}], 'scope': {'direction': 'inbound'}, 'terminal': False}
+PARTNER_LONG_API = {'condition': PARTNER_LONG['condition'], 'actions': [{'action': 'drop'}], 'scope': {'direction': 'inbound'}, 'terminal': False}
+
+
+@pytest.mark.parametrize('kwargs', [
+    pytest.param(dict(), id='default'),
+    pytest.param(dict(exclusive=False, position='first'), id='not-exclusive-first'),
+    pytest.param(dict(exclusive=True), id='exclusive'),
+])
+@pytest.mark.parametrize('check_mode', [False, True], ids=['apply', 'check'])
+def test_a_rule_written_the_other_way_is_there_already(http, run_module, kwargs, check_mode):
+    http.expect('GET', RULES, body={'rules': [SPAM_SENDER_SHORT_READ, PARTNER_LONG_API]})
+    result = run_rules(run_module, check_mode=check_mode, diff=True, rules=[SPAM_SENDER, PARTNER_SHORT], **kwargs)
+    assert result['changed'] is False
+    assert result['rules'] == [SPAM_SENDER_SHORT_API, PARTNER_LONG_API], 'kept as stored'
+    assert result['diff']['before'] == result['diff']['after']
+    assert http.writes() == []
+
+
+def test_absent_removes_a_rule_written_the_other_way(http, run_module):
+    http.expect('GET', RULES, body={'rules': [OTHER_READ, SPAM_SENDER_SHORT_READ, PARTNER_LONG_API]})
+    http.expect('PUT', RULES, body={}, json_body={'rules': [OTHER_API]})
+    http.expect('GET', RULES, body={'rules': [OTHER_READ]})
+    result = run_rules(run_module, rules=[SPAM_SENDER, PARTNER_SHORT], state='absent')
+    assert result['changed'] is True
+    assert result['rules'] == [OTHER_API]
+
+
+def test_a_new_rule_is_written_in_the_users_spelling(http, run_module):
+    http.expect('GET', RULES, body={'rules': [OTHER_READ]})
+    http.expect('PUT', RULES, body={}, json_body={'rules': [OTHER_API, PARTNER_SHORT_API]})
+    http.expect('GET', RULES, body={'rules': [OTHER_READ, PARTNER_SHORT_API]})
+    result = run_rules(run_module, rules=[PARTNER_SHORT])
+    assert result['changed'] is True
+    assert result['rules'] == [OTHER_API, PARTNER_SHORT_API]
+    assert put_bodies(http)[0]['rules'][1]['condition'] == {'$or': [{'to': 'sales@example.com'}, {'tocc': 'sales@example.com'}],
+                                                            'cc': 'x@example.com'}
+
+
+def test_one_key_in_two_spellings_in_one_mapping_fails_before_any_request(http, run_module):
+    result = run_rules(run_module, rules=[{'condition': {'from': 'a@example.com', 'address:from': 'b@example.com'}, 'actions': [{}]}])
+    assert result['failed'] is True
+    assert result['msg'].startswith('The routing rules are not valid: rules[0].condition: "address:from" and "from" are the same key')
+    assert http.requests == []
+
+
+# ---------------------------------------------------------------------------
 # Idempotence: one read, no write
 # ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize('kwargs', [
-    pytest.param(dict(), id='exclusive'),
+    pytest.param(dict(exclusive=True), id='exclusive'),
+    pytest.param(dict(), id='default-not-exclusive'),
     pytest.param(dict(exclusive=False), id='not-exclusive-last'),
     pytest.param(dict(exclusive=False, position='first'), id='not-exclusive-first'),
 ])
@@ -173,7 +242,7 @@ def test_info_output_feeds_the_module_unchanged(http, run_module):
               {'condition': None, 'actions': [{'action': 'drop', 'data': {'email': ''}}], 'scope': {'direction': 'outbound'}}]
     http.expect('GET', RULES, body={'rules': stored})
     info = run_module(yandex360_routing_rules_info.main, ARGS)
-    for kwargs in (dict(), dict(exclusive=False), dict(exclusive=False, position='first')):
+    for kwargs in (dict(exclusive=True), dict(exclusive=False), dict(exclusive=False, position='first')):
         http.expect('GET', RULES, body={'rules': stored})
         result = run_rules(run_module, rules=copy.deepcopy(info['rules']), **kwargs)
         assert result['changed'] is False
@@ -186,7 +255,8 @@ def test_info_output_feeds_the_module_unchanged(http, run_module):
 # ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize('kwargs, expected', [
-    pytest.param(dict(rules=[INVOICES]), [INVOICES_API], id='exclusive'),
+    pytest.param(dict(rules=[INVOICES], exclusive=True), [INVOICES_API], id='exclusive'),
+    pytest.param(dict(rules=[INVOICES]), [OTHER_API, SPAM_SENDER_API, INVOICES_API], id='default'),
     pytest.param(dict(rules=[INVOICES], exclusive=False), [OTHER_API, SPAM_SENDER_API, INVOICES_API], id='last'),
     pytest.param(dict(rules=[INVOICES], exclusive=False, position='first'), [INVOICES_API, OTHER_API, SPAM_SENDER_API], id='first'),
     pytest.param(dict(rules=[SPAM_SENDER], state='absent'), [OTHER_API], id='absent'),
@@ -224,7 +294,7 @@ def test_check_mode_takes_no_lock(http, run_module):
 
 def test_diff_shows_the_list_before_and_after(http, run_module):
     http.expect('GET', RULES, body={'rules': [OTHER_READ, SPAM_SENDER_READ]})
-    result = run_rules(run_module, check_mode=True, diff=True, rules=[SPAM_SENDER, INVOICES])
+    result = run_rules(run_module, check_mode=True, diff=True, rules=[SPAM_SENDER, INVOICES], exclusive=True)
     assert result['diff'] == {
         'before_header': 'routing rules of Yandex 360 organisation 42',
         'after_header': 'routing rules of Yandex 360 organisation 42',
@@ -282,7 +352,7 @@ def test_another_writer_in_between_is_undone_when_exclusive(http, run_module):
     http.expect('GET', RULES, body={'rules': [INVOICES_READ, OTHER_READ]})
     http.expect('PUT', RULES, body={}, json_body={'rules': [INVOICES_API]})
     http.expect('GET', RULES, body={'rules': [INVOICES_READ]})
-    result = run_rules(run_module, rules=[INVOICES])
+    result = run_rules(run_module, rules=[INVOICES], exclusive=True)
     assert result['rules'] == [INVOICES_API]
 
 
@@ -314,7 +384,7 @@ def test_gives_up_naming_the_foreign_rule_when_exclusive(http, run_module):
     for _round in range(3):
         http.expect('PUT', RULES, body={}, json_body={'rules': [INVOICES_API]})
         http.expect('GET', RULES, body={'rules': [OTHER_READ, INVOICES_READ]})
-    result = run_rules(run_module, rules=[INVOICES])
+    result = run_rules(run_module, rules=[INVOICES], exclusive=True)
     assert result['failed'] is True
     assert 'not asked for: 1. inbound terminal: if {"header:X-Spam-Flag": "YES"} then drop' in result['msg']
 
@@ -361,6 +431,33 @@ def test_api_error_on_write_is_clear(http, run_module):
     assert result['msg'].startswith('Cannot update the routing rules of Yandex 360 organisation 42: PUT https://y.test/')
     assert 'HTTP 403: Forbidden: read-only token' in result['msg']
     assert result['status'] == 403
+
+
+def test_a_confirmed_write_then_a_failed_read_back_is_failed_and_changed(http, run_module):
+    http.expect('GET', RULES, body={'rules': [OTHER_READ]})
+    http.expect('PUT', RULES, body={}, json_body={'rules': [OTHER_API, SPAM_SENDER_API]})
+    http.expect('GET', RULES, status=403, body={'code': 7, 'message': 'Forbidden', 'details': []})
+    result = run_rules(run_module, rules=[SPAM_SENDER], exclusive=False)
+    assert result['failed'] is True and result['changed'] is True
+    assert result['rules'] == [OTHER_API, SPAM_SENDER_API]
+    assert result['msg'].startswith('Cannot update the routing rules of Yandex 360 organisation 42: GET https://y.test/')
+
+
+def test_giving_up_after_writes_is_failed_and_changed_with_the_rules_as_read(http, run_module):
+    http.expect('GET', RULES, body={'rules': [OTHER_READ]})
+    for _round in range(3):
+        http.expect('PUT', RULES, body={}, json_body={'rules': [OTHER_API, INVOICES_API]})
+        http.expect('GET', RULES, body={'rules': [OTHER_READ]})
+    result = run_rules(run_module, rules=[INVOICES], exclusive=False)
+    assert result['failed'] is True and result['changed'] is True
+    assert result['rules'] == [OTHER_API]
+
+
+def test_a_refused_write_changed_nothing(http, run_module):
+    http.expect('GET', RULES, body={'rules': []})
+    http.expect('PUT', RULES, status=400, body={'code': 3, 'message': 'bad rule', 'details': []})
+    result = run_rules(run_module, rules=[SPAM_SENDER], exclusive=False)
+    assert result['failed'] is True and result.get('changed', False) is False and 'rules' not in result
 
 
 def test_transient_errors_are_retried(http, run_module, no_sleep):

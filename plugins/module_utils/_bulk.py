@@ -1,0 +1,510 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.hosted_mail contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# PRIVATE to the collection: not a public API, may change without notice.
+
+"""The logic of ``netangels_mailboxes``: thousands of mailboxes of one domain in one task.
+
+A planner over one page-walk, in four steps:
+
+1. validate every row (from ``mailboxes`` or the ``src`` CSV file) with the single-mailbox
+   module's own validators, before any request; every problem is reported at once, each with its
+   row (CSV line number or list index) and mailbox name;
+2. read the domain once (``ceil(N/100)`` requests) and plan: what to create, which existing
+   mailbox needs which writes (only the fields that differ), what to delete; refusals that depend
+   on the current state and the ``max_removals`` guard are decided here, before any write;
+3. create the missing mailboxes through batch-create, in uploads of at most
+   ``BATCH_CREATE_LIMIT`` rows. An upload whose answer is lost or fails is never resent blindly:
+   the domain is read again, and only the mailboxes still missing go into the next upload;
+4. every other write (the fields an upload cannot set, passwords, disable, delete) runs per
+   mailbox, with the single-mailbox module's writers and sequence (:func:`._mailbox.converge`),
+   in ``concurrency`` threads. A mailbox that fails does not stop the others.
+
+Check mode runs steps 1, 2 and the same per-mailbox sequence through a :class:`CheckWriter`, so it
+predicts exactly the lists a real run reports, and sends no write.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible.module_utils.parsing.convert_bool import boolean
+
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import ApiError, RateLimitError, RequestError
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailbox import (
+    PASSWORD_NOTE, CheckWriter, LiveWriter, converge, mailbox_inputs, state_refusal)
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailboxes_csv import read_mailboxes_csv
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import (
+    BATCH_CREATE_LIMIT, batch_csv, batch_error_line, is_disabled, parse_aliases, resolve_target)
+
+STATES = ('present', 'absent', 'disabled')
+STATE_ALIASES = {'active': 'present'}
+"""``netangels_mailbox_info`` reports a working mailbox as ``active``: it means ``present``."""
+
+INFO_KEYS = ('id', 'domain_id', 'used', 'created', 'updated')
+"""Keys of ``netangels_mailbox_info``'s mailboxes that are accepted and not applied (read-only)."""
+
+MAX_CONCURRENCY = 16
+MAX_FAILED_UPLOADS = 5
+"""Uploads of one batch that may fail in a row (each followed by a read of the domain) before its
+mailboxes are reported as failed."""
+
+DIFF_FIELDS = ('comment', 'quota', 'is_local', 'aliases', 'state')
+MAX_LISTED = 20
+"""Names listed in a message before it says "and N more"."""
+
+
+class Row(object):
+    """One wanted mailbox, validated."""
+
+    __slots__ = ('label', 'name', 'password', 'desired', 'state', 'domain_id')
+
+    def __init__(self, label, name, password, desired, state, domain_id=None):
+        self.label = label
+        self.name = name
+        self.password = password
+        self.desired = desired
+        self.state = state
+        self.domain_id = domain_id
+
+
+def _names(names):
+    names = list(names)
+    shown = ', '.join(names[:MAX_LISTED])
+    return shown + (' and %d more' % (len(names) - MAX_LISTED) if len(names) > MAX_LISTED else '')
+
+
+def _problems(problems, intro):
+    return '%s (%d problem%s; nothing was changed): %s' % (intro, len(problems), '' if len(problems) == 1 else 's', ' | '.join(problems))
+
+
+# -- 1. the rows ----------------------------------------------------------------------------
+
+def entries(params, register_secret):
+    """The raw rows, as ``[(label, cells), ...]``, and the problems of the CSV file's layout.
+
+    Every password is handed to ``register_secret`` before anything else looks at the rows.
+    """
+    if params.get('src') is not None:
+        rows, problems = read_mailboxes_csv(params['src'])
+        result = [('line %d' % line, cells) for line, cells in rows]
+    else:
+        problems = []
+        result = [('mailboxes[%d]' % index, dict((k, v) for k, v in (entry or {}).items() if v is not None))
+                  for index, entry in enumerate(params.get('mailboxes') or [])]
+    for dummy, cells in result:
+        if cells.get('password') is not None:
+            register_secret(str(cells['password']))
+    return result, problems
+
+
+def _convert(cells, problems):
+    """Cell values (CSV text, or values from YAML) in the types the validators expect.
+
+    A value that cannot be converted is reported in ``problems`` and left out.
+    """
+    values = {}
+    quota = cells.get('quota')
+    if isinstance(quota, str) and quota.strip().lstrip('-').isdigit():
+        quota = int(quota)
+    if quota is not None:
+        values['quota'] = quota
+    if cells.get('is_local') is not None:
+        try:
+            values['is_local'] = boolean(cells['is_local'], strict=True)
+        except TypeError:
+            problems.append('is_local %r is not true or false' % (cells['is_local'],))
+    aliases = cells.get('aliases')
+    if isinstance(aliases, str):
+        aliases = parse_aliases(aliases)
+    if isinstance(aliases, list):
+        values['aliases'] = aliases
+    elif aliases is not None:
+        problems.append('aliases must be a list of addresses (or, in a CSV cell, addresses separated by spaces)')
+    state = str(cells.get('state') or 'present').strip().lower()
+    values['state'] = STATE_ALIASES.get(state, state)
+    if values['state'] not in STATES:
+        problems.append('state %r is not one of %s' % (cells.get('state'), ', '.join(STATES)))
+        values['state'] = 'present'
+    return values
+
+
+def _update_password(password, params):
+    """``update_password`` for one row: ``always`` applies to the rows that carry a password."""
+    return params.get('update_password') if password is not None else 'on_create'
+
+
+def validate_rows(raw_rows, params, problems=None):
+    """Validate every row; return the :class:`Row` list or raise InputError naming every problem.
+
+    Each row goes through ``netangels_mailbox``'s own validators (:func:`._mailbox.mailbox_inputs`).
+    A name given twice, and an address in another domain, are problems too.
+    """
+    problems = list(problems or [])
+    rows, seen = [], {}
+    for label, cells in raw_rows:
+        name = str(cells.get('name') or '').strip()
+        where = '%s (%s)' % (label, name) if name else label
+        if not name:
+            problems.append('%s: the mailbox name is missing' % where)
+            continue
+        local = name.split('@', 1)[0]
+        if local in seen:
+            problems.append('%s: %s is listed twice (also %s)' % (where, local, seen[local]))
+            continue
+        seen[local] = label
+        mine = []
+        values = _convert(cells, mine)
+        if params.get('domain_id') is not None and '@' in name:
+            mine.append('give the local part only (%s) with domain_id, or set domain instead of domain_id' % local)
+        single = dict(name=name, domain=params.get('domain'), domain_id=params.get('domain_id'), comment=cells.get('comment'),
+                      password=cells.get('password'), update_password=_update_password(cells.get('password'), params), cleanup=False,
+                      quota=values.get('quota'), is_local=values.get('is_local'), aliases=values.get('aliases'), state=values['state'])
+        try:
+            target, desired = mailbox_inputs(single)
+        except InputError as exc:
+            mine.append(str(exc))
+        if mine:
+            problems.append('%s: %s' % (where, '; '.join(mine)))
+            continue
+        rows.append(Row(label, target.name, cells.get('password'), desired, values['state'], cells.get('domain_id')))
+    if problems:
+        raise InputError(_problems(problems, 'The mailboxes are not valid'))
+    return rows
+
+
+def check_options(params):
+    """The task's own options (not the rows'); InputError."""
+    if params.get('mailboxes') is None and params.get('src') is None:
+        raise InputError('say which mailboxes: set mailboxes (a list) or src (the path of a CSV file)')
+    if not 1 <= params['concurrency'] <= MAX_CONCURRENCY:
+        raise InputError('concurrency must be from 1 to %d, not %d' % (MAX_CONCURRENCY, params['concurrency']))
+    if params['max_removals'] < 0:
+        raise InputError('max_removals must be 0 or more, not %d' % params['max_removals'])
+
+
+# -- 2. the plan ----------------------------------------------------------------------------
+
+class Plan(object):
+    """What a run does: creates (rows), jobs (row, current) on existing mailboxes, removals."""
+
+    def __init__(self):
+        self.creates = []
+        self.updates = []
+        self.removals = []
+        self.unchanged = 0
+
+
+def _needs_writes(current, row, update_password):
+    """Whether ``row`` needs any write on the existing mailbox ``current``."""
+    writer = CheckWriter()
+    converge(writer, current, row.desired, row.state, row.password, update_password)
+    return bool(writer.steps)
+
+
+def make_plan(rows, current, params, domain_id):
+    """Compare the rows with the domain's mailboxes; InputError for every refusal, before any write."""
+    by_name = dict((mailbox['name'], mailbox) for mailbox in current)
+    plan, problems = Plan(), []
+    for row in rows:
+        where = '%s (%s)' % (row.label, row.name)
+        mailbox = by_name.get(row.name)
+        if row.domain_id is not None and str(row.domain_id) != str(domain_id):
+            problems.append('%s: its domain_id %s is not the domain of this task (%s)' % (where, row.domain_id, domain_id))
+            continue
+        if row.state == 'absent':
+            if mailbox is None:
+                plan.unchanged += 1
+            else:
+                plan.removals.append(mailbox)
+            continue
+        if mailbox is None and row.password is None:
+            problems.append('%s: it does not exist, and creating a mailbox needs a password' % where)
+            continue
+        why = state_refusal(mailbox, row.desired, row.state)
+        if why:
+            problems.append('%s: %s' % (where, why))
+        elif mailbox is None:
+            plan.creates.append(row)
+        elif _needs_writes(mailbox, row, _update_password(row.password, params)):
+            plan.updates.append((row, mailbox))
+        else:
+            plan.unchanged += 1
+    if params['prune']:
+        listed = set(row.name for row in rows)
+        plan.removals.extend(mailbox for mailbox in current if mailbox['name'] not in listed)
+    if problems:
+        raise InputError(_problems(problems, 'Some mailboxes cannot be brought to the state asked for'))
+    if len(plan.removals) > params['max_removals']:
+        raise InputError('this run would delete %d mailboxes (%s), more than max_removals=%d allows; nothing was changed. '
+                         'Check the list (a truncated CSV file?), or raise max_removals' % (
+                             len(plan.removals), _names(m['name'] for m in plan.removals), params['max_removals']))
+    return plan
+
+
+# -- 3 and 4. applying it -------------------------------------------------------------------
+
+class Outcome(object):
+    """What happened, per mailbox; becomes the module's result."""
+
+    def __init__(self):
+        self.created, self.updated, self.removed, self.disabled = [], [], [], []
+        self.failures = []
+        self.maybe_written = False
+        self.before, self.after = {}, {}
+
+    def fail(self, row_or_name, message, may_have_written=False):
+        name = getattr(row_or_name, 'name', row_or_name)
+        self.failures.append(dict(name=name, error=message))
+        self.maybe_written = self.maybe_written or may_have_written
+
+    def diff(self, name, before, after, password_sent=False):
+        """Note a mailbox's diff: every field of one created or removed, else only the fields that changed."""
+        old, new = _fields(before), _fields(after)
+        if before is not None and after is not None:
+            changed = set(key for key in set(old) | set(new) if old.get(key) != new.get(key))
+            old = dict((key, value) for key, value in old.items() if key in changed)
+            new = dict((key, value) for key, value in new.items() if key in changed)
+        if password_sent:
+            new['password'] = PASSWORD_NOTE
+        if before is not None:
+            self.before[name] = old
+        if after is not None:
+            self.after[name] = new
+
+    def result(self, unchanged):
+        changed = bool(self.created or self.updated or self.removed or self.disabled or self.maybe_written)
+        return dict(changed=changed, created=self.created, updated=self.updated, removed=self.removed, disabled=self.disabled,
+                    unchanged=unchanged, failures=self.failures, diff=dict(before=self.before, after=self.after))
+
+
+def _fields(mailbox, leave_out=None):
+    """The fields of a mailbox that a diff shows (aliases sorted, lower case)."""
+    if mailbox is None:
+        return {}
+    fields = dict((key, mailbox[key]) for key in DIFF_FIELDS if mailbox.get(key) is not None and key != leave_out)
+    if 'aliases' in fields:
+        fields['aliases'] = sorted(a.lower() for a in parse_aliases(fields['aliases']))
+    return fields
+
+
+def _may_have_written(error):
+    """Whether a failed write may still have happened (no answer, or a server error)."""
+    return error.status is None or error.status >= 500
+
+
+def create_in_batches(client, domain_id, rows, outcome):
+    """Create ``rows`` through batch-create; return the created ``[(row, mailbox)]`` and the rows to create one by one.
+
+    An upload whose answer is lost or fails (no answer, 5xx, 429 after retries, an answer that is
+    not JSON) is never resent as is: the domain is read again, the rows that now exist count as
+    created, and only the missing ones go into the next upload. A 400 that names a line refuses
+    that row alone (nothing is created, an assumption): it is reported, the others are uploaded
+    again. Rows that an answered upload did not create (a vendor that creates what it can), and
+    those of a 400 that names no line, are returned to be created one by one, each with its own
+    answer.
+    """
+    created, singles = [], []
+    pending = list(rows)
+    failed_in_a_row = 0
+    while pending:
+        chunk = pending[:BATCH_CREATE_LIMIT]
+        text, lines = batch_csv([dict(name=row.name, password=row.password, comment=row.desired.get('comment')) for row in chunk])
+        try:
+            answer = client.batch_create(domain_id, text)
+        except ApiError as exc:
+            line = batch_error_line(exc)
+            if line in lines:
+                bad = chunk[lines[line]]
+                outcome.fail(bad, 'creating it (batch upload, line %d): %s' % (line, exc.message))
+                pending.remove(bad)
+                continue
+            if isinstance(exc, RequestError) and exc.status == 400:
+                singles.extend(chunk)
+                pending = pending[len(chunk):]
+                continue
+            if exc.status is not None and 400 <= exc.status < 500 and not isinstance(exc, RateLimitError):
+                for row in pending:
+                    outcome.fail(row, 'creating it (batch upload): %s' % exc.message)
+                return created, singles
+            failed_in_a_row += 1
+            try:
+                present = dict((m['name'], m) for m in client.list_mailboxes(domain_id))
+            except ApiError as read_error:
+                for row in pending:
+                    outcome.fail(row, 'creating it (batch upload): %s; reading the domain to see what it created failed too: %s. '
+                                      'Run again to converge' % (exc.message, read_error.message), may_have_written=True)
+                return created, singles
+            created.extend((row, present[row.name]) for row in chunk if row.name in present)
+            missing = [row for row in chunk if row.name not in present]
+            pending = pending[len(chunk):]
+            if failed_in_a_row < MAX_FAILED_UPLOADS:
+                pending = missing + pending
+                continue
+            for row in missing:
+                outcome.fail(row, 'creating it (batch upload, %d attempts): %s' % (failed_in_a_row, exc.message))
+            failed_in_a_row = 0
+            continue
+        failed_in_a_row = 0
+        made = dict((mailbox['name'], mailbox) for mailbox in answer)
+        created.extend((row, made[row.name]) for row in chunk if row.name in made)
+        singles.extend(row for row in chunk if row.name not in made)
+        pending = pending[len(chunk):]
+    return created, singles
+
+
+class Job(object):
+    """The writes of one mailbox, run by a worker thread.
+
+    ``kind``: ``update`` (an existing mailbox), ``follow`` (one an upload just created: what the
+    upload cannot set), ``create`` (one by one, then as ``follow``), ``delete``. ``again``: a
+    second attempt after a transient failure, which reads the mailbox first.
+    """
+
+    __slots__ = ('kind', 'row', 'mailbox', 'again')
+
+    def __init__(self, kind, row, mailbox, again=False):
+        self.kind = kind
+        self.row = row
+        self.mailbox = mailbox
+        self.again = again
+
+    @property
+    def name(self):
+        return self.row.name if self.row is not None else self.mailbox['name']
+
+
+def _refresh(client, job, domain_id):
+    """Before a second attempt: the mailbox as it stands now (None: it does not exist)."""
+    if job.kind == 'create':
+        return client.find_mailbox(domain_id, job.row.name)
+    return client.get_mailbox(job.mailbox['id'])
+
+
+def run_job(writer, job, domain_id, params):
+    """Apply one job through ``writer``; return ``(mailbox after, error or None)``.
+
+    ``writer.steps`` lists the writes sent; with an error, the last one is the write that failed.
+    """
+    mailbox = job.mailbox
+    try:
+        if job.again:
+            fresh = _refresh(writer.client, job, domain_id)
+            if job.kind == 'delete' and fresh is None:
+                return None, None  # the first attempt deleted it
+            if job.kind in ('update', 'follow') and fresh is None:
+                return mailbox, ApiError('it was deleted by someone else during the run', status=404)
+            mailbox = fresh
+        if job.kind == 'delete':
+            writer.delete(mailbox)
+            return None, None
+        if job.kind == 'create' and mailbox is None:
+            mailbox = writer.create(domain_id, job.row.name, job.row.password, job.row.desired.get('comment'))
+        mailbox, dummy = converge(writer, mailbox, job.row.desired, job.row.state, job.row.password,
+                                  _update_password(job.row.password, params), password_sent=job.kind != 'update')
+        return mailbox, None
+    except ApiError as exc:
+        return mailbox, exc
+
+
+def run_jobs(client, jobs, domain_id, params, check_mode):
+    """Run every job (``concurrency`` at a time); return ``[(job, writes done, mailbox, error)]`` in job order."""
+    def work(job):
+        writer = CheckWriter() if check_mode else LiveWriter(client)
+        mailbox, error = run_job(writer, job, domain_id, params)
+        return job, writer.steps[:-1] if error is not None and writer.steps else writer.steps, mailbox, error
+
+    if check_mode or params['concurrency'] == 1 or len(jobs) < 2:
+        return [work(job) for job in jobs]
+    with ThreadPoolExecutor(max_workers=params['concurrency']) as pool:
+        return list(pool.map(work, jobs))
+
+
+def _transient(error):
+    """Whether a failure may pass: no answer, a server error, or 429 after every retry."""
+    return error.status is None or error.status >= 500 or error.status == 429
+
+
+def run_with_second_attempt(client, jobs, domain_id, params, check_mode):
+    """:func:`run_jobs`, then once more for the jobs that failed transiently, each reading its mailbox first.
+
+    A write is repeated only after that read shows what is still missing, so a lost answer never
+    makes a duplicate. The writes of both attempts are reported together.
+    """
+    results = run_jobs(client, jobs, domain_id, params, check_mode)
+    again = [index for index, result in enumerate(results) if result[3] is not None and _transient(result[3])]
+    if again and not check_mode:
+        second = run_jobs(client, [Job(results[i][0].kind, results[i][0].row, results[i][2] or results[i][0].mailbox, again=True)
+                                   for i in again], domain_id, params, check_mode)
+        for index, (dummy, done, mailbox, error) in zip(again, second):
+            job, first_done, first_mailbox = results[index][:3]
+            results[index] = (job, first_done + done, mailbox if mailbox is not None or job.kind == 'delete' else first_mailbox, error)
+    return results
+
+
+def account(outcome, results):
+    """Turn the jobs' results into the outcome's lists, diff and failures."""
+    for job, done, mailbox, error in results:
+        if error is not None:
+            outcome.fail(job.name, error.message, may_have_written=bool(done) or _may_have_written(error))
+        if job.kind == 'delete':
+            if error is None:
+                outcome.removed.append(job.name)
+                outcome.before[job.name] = _fields(job.mailbox)
+            continue
+        if mailbox is None:
+            continue  # a create that failed
+        created = job.kind != 'update'
+        before = None if created else job.mailbox
+        password_sent = created or any('password' in step for step in done)
+        if created:
+            outcome.created.append(job.name)
+        elif password_sent or _fields(before, 'state') != _fields(mailbox, 'state'):
+            outcome.updated.append(job.name)
+        if is_disabled(mailbox) and not is_disabled(before):
+            outcome.disabled.append(job.name)
+        outcome.diff(job.name, before, mailbox, password_sent=password_sent)
+
+
+def manage_mailboxes(client, params, check_mode=False, register_secret=None):
+    """Bring the mailboxes of one domain to the rows' state; return the module's result.
+
+    Raises InputError (bad input, a refusal, the removal guard) or the transport's ``ApiError``
+    (reading the domain) before any write. Failures of single mailboxes are not raised: they are
+    listed in the result's ``failures``, the other mailboxes still applied.
+    """
+    check_options(params)
+
+    def secret(value):
+        client.transport.add_secret(value)
+        if register_secret is not None:
+            register_secret(value)
+
+    raw_rows, problems = entries(params, secret)
+    rows = validate_rows(raw_rows, params, problems)
+    target = resolve_target(client, None, params.get('domain'), params.get('domain_id'))
+    plan = make_plan(rows, client.list_mailboxes(target.domain_id), params, target.domain_id)
+
+    outcome = Outcome()
+    jobs = [Job('update', row, mailbox) for row, mailbox in plan.updates] + [Job('delete', None, mailbox) for mailbox in plan.removals]
+    if check_mode:
+        jobs = [Job('create', row, None) for row in plan.creates] + jobs
+    elif plan.creates:
+        created, singles = create_in_batches(client, target.domain_id, plan.creates, outcome)
+        jobs = [Job('follow', row, mailbox) for row, mailbox in created] + [Job('create', row, None) for row in singles] + jobs
+    account(outcome, run_with_second_attempt(client, jobs, target.domain_id, params, check_mode))
+    result = outcome.result(plan.unchanged)
+    result['domain_id'] = target.domain_id
+    return result
+
+
+def failure_message(result):
+    """The task's message when some mailboxes failed."""
+    failures = result['failures']
+    shown = ' | '.join('%s: %s' % (failure['name'], failure['error']) for failure in failures[:MAX_LISTED])
+    more = ' | and %d more (see failures)' % (len(failures) - MAX_LISTED) if len(failures) > MAX_LISTED else ''
+    return ('%d mailbox%s failed; the others were applied (run again to retry): %s%s'
+            % (len(failures), '' if len(failures) == 1 else 'es', shown, more))

@@ -1,0 +1,132 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.hosted_mail contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""netangels_mailboxes' main() against scripted HTTP: the info module's output fed back unchanged, a
+CSV import, failures that name the mailbox with changed truthful, option errors, and no password
+(from the task or from the CSV file) anywhere in the output."""
+
+from __future__ import annotations
+
+import codecs
+import json
+
+from ansible_collections.mailops.hosted_mail.plugins.modules import netangels_mailbox_info, netangels_mailboxes
+
+API = 'https://api.test'
+AUTH = 'https://api.test/api/gateway/token/'
+KEY = 'key-0123456789'
+AUTH_ARGS = dict(api_key=KEY, api_url=API, auth_url=AUTH)
+LIST = API + '/api/v2/mail/domains/1001/mailboxes/'
+BATCH = API + '/api/v2/mail/domains/1001/mailboxes/batch-create/'
+CSV_PASSWORDS = ['Csv-Secret-Pass-1', 'Csv-Secret-Pass-2']
+
+
+def entity(mid, name, **extra):
+    result = dict(id=mid, name=name, domain_id=1001, aliases='', comment='', is_local=True, quota=1024, used=3, state='active',
+                  created='2026-01-01T00:00:00+00:00', updated='2026-01-01T00:00:00+00:00')
+    result.update(extra)
+    return result
+
+
+CURRENT = [entity(1, 'alice', comment='Алиса', quota=2048, aliases='a@example.net,b@example.net'),
+           entity(2, 'fwd', is_local=False, aliases='x@example.net'), entity(3, 'gone', state='disabled')]
+
+
+def login(http):
+    http.expect('POST', AUTH, body={'token': 'tok-1'})
+
+
+def walk(http, entities):
+    http.expect('GET', LIST, query={'offset': 0, 'limit': 100}, body={'count': len(entities), 'entities': entities})
+
+
+def run(run_module, check_mode=False, diff=False, **args):
+    result = run_module(netangels_mailboxes.main, dict(AUTH_ARGS, domain_id=1001, **args), check_mode=check_mode, diff=diff)
+    text = json.dumps(result)
+    for secret in CSV_PASSWORDS + [KEY, 'tok-1', 'Task-Secret-Pass-1']:
+        assert secret not in text
+    return result
+
+
+def test_the_info_modules_mailboxes_feed_this_module_unchanged(http, run_module):
+    login(http)
+    walk(http, CURRENT)
+    exported = run_module(netangels_mailbox_info.main, dict(AUTH_ARGS, domain_id=1001))['mailboxes']
+    walk(http, CURRENT)  # the token the first task got is reused from the token cache
+    result = run(run_module, mailboxes=exported, prune=True, diff=True)
+    assert result['changed'] is False and result['unchanged'] == 3 and result['failures'] == []
+    assert result['diff'] == {'before': {}, 'after': {}}
+    assert [r.method for r in http.requests] == ['POST', 'GET', 'GET']
+
+
+def test_an_edited_export_changes_only_what_was_edited(http, run_module):
+    login(http)
+    walk(http, CURRENT)
+    exported = run_module(netangels_mailbox_info.main, dict(AUTH_ARGS, domain_id=1001))['mailboxes']
+    exported[0]['quota'] = 4096
+    walk(http, CURRENT)  # the token the first task got is reused from the token cache
+    http.expect('PUT', API + '/api/v2/mail/mailboxes/1/', status=201, json_body={'quota': 4096},
+                body=entity(1, 'alice', comment='Алиса', quota=4096, aliases='a@example.net,b@example.net'))
+    result = run(run_module, mailboxes=exported, diff=True)
+    assert result['changed'] is True and result['updated'] == ['alice'] and result['unchanged'] == 2
+    assert result['diff'] == {'before': {'alice': {'quota': 2048}}, 'after': {'alice': {'quota': 4096}}}
+
+
+def test_a_semicolon_csv_with_a_bom_is_imported_and_no_csv_password_is_shown(http, run_module, tmp_path):
+    path = tmp_path / 'staff.csv'
+    path.write_bytes(codecs.BOM_UTF8 + ('name;password;comment;quota\r\nalice;;Алиса;2048\r\nnew1;%s;Новый, первый;\r\n'
+                                        'new2;%s;Второй;\r\n' % tuple(CSV_PASSWORDS)).encode('utf-8'))
+    login(http)
+    walk(http, CURRENT)
+    http.expect('POST', BATCH, status=400, body={'detail': 'file: line 3: password: %s is not allowed' % CSV_PASSWORDS[1]})
+    http.expect('POST', BATCH, body={'count': 1, 'entities': [entity(7, 'new1', comment='Новый, первый')]})
+    result = run(run_module, src=str(path), diff=True)
+    assert result['failed'] is True and result['changed'] is True
+    assert result['created'] == ['new1'] and result['unchanged'] == 1
+    assert result['failures'][0]['name'] == 'new2'
+    assert 'password: ******** is not allowed' in result['failures'][0]['error']
+    assert result['msg'].startswith('1 mailbox failed; the others were applied (run again to retry): new2: creating it (batch upload')
+    assert result['diff']['after']['new1'] == {'comment': 'Новый, первый', 'quota': 1024, 'is_local': True, 'aliases': [],
+                                               'state': 'active', 'password': '(set by this task; never shown)'}
+
+
+def test_a_csv_with_bad_rows_fails_before_any_request_naming_every_line(http, run_module, tmp_path):
+    path = tmp_path / 'staff.csv'
+    path.write_text('name,password,quota\nok,%s,1\nBad,%s,0\n' % tuple(CSV_PASSWORDS), encoding='utf-8')
+    result = run(run_module, src=str(path))
+    assert result['failed'] is True and not result.get('changed')
+    assert 'line 3 (Bad): "Bad" is not a valid mailbox name' in result['msg']
+    assert 'quota 0 MB is outside the range' in result['msg']
+    assert http.requests == []
+
+
+def test_task_passwords_are_never_shown(http, run_module):
+    login(http)
+    walk(http, CURRENT)
+    http.expect('PUT', API + '/api/v2/mail/mailboxes/2/change-password/', status=400,
+                body={'detail': 'password: Task-Secret-Pass-1 was used before'})
+    result = run(run_module, mailboxes=[dict(name='fwd', password='Task-Secret-Pass-1')], update_password='always', diff=True)
+    assert result['failed'] is True and result['changed'] is False
+    assert result['failures'] == [{'name': 'fwd', 'error': 'setting its password: PUT %s/api/v2/mail/mailboxes/2/change-password/: '
+                                                           'HTTP 400: password: ******** was used before' % API}]
+
+
+def test_check_mode_sends_no_write(http, run_module):
+    login(http)
+    walk(http, CURRENT)
+    result = run(run_module, check_mode=True, mailboxes=[dict(name='new', password='Task-Secret-Pass-1'), dict(name='alice', state='absent')])
+    assert result['changed'] is True and result['created'] == ['new'] and result['removed'] == ['alice']
+    assert 'diff' not in result
+    assert [r.method for r in http.requests] == ['POST', 'GET']
+
+
+def test_mailboxes_or_src(http, run_module, tmp_path):
+    result = run(run_module, mailboxes=[dict(name='a')], src=str(tmp_path / 'x.csv'))
+    assert result['failed'] is True and 'mutually exclusive' in result['msg']
+    result = run(run_module)
+    assert result['failed'] is True and 'set mailboxes (a list) or src' in result['msg']
+    result = run(run_module, src=str(tmp_path / 'missing.csv'))
+    assert result['failed'] is True and 'src: cannot read' in result['msg']
+    assert http.requests == []
