@@ -21,6 +21,7 @@ import functools
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import antsibull_nox
@@ -60,9 +61,21 @@ nox.options.error_on_missing_interpreters = True
 
 # Every install in every session is held to the versions in sessions.lock (`make lock`).
 os.environ.setdefault("UV_CONSTRAINT", str(HACK / "requirements" / "sessions.lock"))
+
+
+def pip_index_url() -> str:
+    """The package index pip is told to use (PIP_INDEX_URL, or index-url in a pip.conf), or ''."""
+    listed = subprocess.run([sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True, check=False)
+    found = dict(line.split("=", 1) for line in listed.stdout.splitlines() if "=" in line)
+    for key in (":env:.index-url", "global.index-url", "install.index-url"):
+        if key in found:
+            return found[key].strip("'\"")
+    return ""
+
+
 # uv does not read pip's configuration: a package-index mirror given to pip is given to uv too.
-if os.environ.get("PIP_INDEX_URL"):
-    os.environ.setdefault("UV_DEFAULT_INDEX", os.environ["PIP_INDEX_URL"])
+if not (os.environ.get("UV_DEFAULT_INDEX") or os.environ.get("UV_INDEX_URL")):
+    os.environ["UV_DEFAULT_INDEX"] = pip_index_url() or "https://pypi.org/simple"
 
 antsibull_nox.load_antsibull_nox_toml()
 
