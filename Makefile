@@ -77,8 +77,8 @@ ee-context: $(NOX_STAMP) ## render the execution environment's build context int
 demo: $(NOX_STAMP) ## run demo/site.yml against a fresh API sandbox
 	$(NOX) --sessions demo
 
-bench: $(NOX_STAMP) ## request counts and wall-time ratios of the hot paths against baselines, then onboarding (tests/benchmark)
-	$(NOX) --sessions bench
+bench: $(NOX_STAMP) ## request counts and wall-time ratios of the hot paths against baselines, then onboarding (BENCH_ARGS, ONBOARDING_BENCH_ARGS)
+	$(NOX) --sessions bench $(if $(BENCH_ARGS),-- $(BENCH_ARGS))
 
 sandbox: $(NOX_STAMP) ## run the API sandbox in the foreground (SANDBOX_PORT=8080 to fix the port)
 	$(NOX) --sessions sandbox -- --port $(or $(SANDBOX_PORT),0)
