@@ -21,6 +21,7 @@ import csv
 import io
 import re
 from collections import namedtuple
+from concurrent.futures import ThreadPoolExecutor
 
 # A mailbox's forwarding addresses (aliases) pass the collection's one address check, shared
 # with the forward action of Yandex 360 routing rules.
@@ -205,23 +206,43 @@ class NetAngelsClient(object):
 
     # -- pagination -----------------------------------------------------------------------
 
-    def walk(self, path, params=None):
-        """Every entity of a paginated list (``{"count", "entities"}``), page by page."""
-        offset = 0
+    def _page(self, path, params, offset):
+        """One page of a paginated list: ``(entities, count)``."""
+        query = dict(params or {})
+        query.update(offset=offset, limit=PAGE_SIZE)
+        body = self.call('GET', path, params=query) or {}
+        return body.get('entities') or [], int(body.get('count') or 0)
+
+    def walk(self, path, params=None, workers=1):
+        """Every entity of a paginated list (``{"count", "entities"}``), in the list's order.
+
+        The first page tells the count; with ``workers`` > 1 the other pages are then read that
+        many at a time (the same requests as one by one, in a fraction of the time at real
+        latencies). A list that grew meanwhile is read on to its new end; an entity seen twice
+        (the list shifted between pages) is handed on once.
+        """
         seen = set()
-        while True:
-            query = dict(params or {})
-            query.update(offset=offset, limit=PAGE_SIZE)
-            body = self.call('GET', path, params=query) or {}
-            entities = body.get('entities') or []
-            for entity in entities:
-                key = entity.get('id')
-                if key is None or key not in seen:
-                    seen.add(key)
-                    yield entity
+        pages = [self._page(path, params, 0)]
+        step, total = len(pages[0][0]), pages[0][1]
+        if step and workers > 1 and total > step:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                pages.extend(pool.map(lambda offset: self._page(path, params, offset), range(step, total, step)))
+        offset = 0
+        for entities, count in pages:
+            yield from self._unseen(entities, seen)
             offset += len(entities)
-            if not entities or offset >= int(body.get('count') or 0):
-                return
+        while entities and offset < count:
+            entities, count = self._page(path, params, offset)
+            yield from self._unseen(entities, seen)
+            offset += len(entities)
+
+    @staticmethod
+    def _unseen(entities, seen):
+        for entity in entities:
+            key = entity.get('id')
+            if key is None or key not in seen:
+                seen.add(key)
+                yield entity
 
     # -- domains --------------------------------------------------------------------------
 
@@ -238,9 +259,10 @@ class NetAngelsClient(object):
 
     # -- mailboxes ------------------------------------------------------------------------
 
-    def list_mailboxes(self, domain_id, name_filter=None):
+    def list_mailboxes(self, domain_id, name_filter=None, workers=1):
+        """Every mailbox of the domain (``workers`` pages at a time once the count is known)."""
         params = {'filter': name_filter} if name_filter else None
-        return [normalise_mailbox(m) for m in self.walk('/api/v2/mail/domains/%d/mailboxes/' % int(domain_id), params)]
+        return [normalise_mailbox(m) for m in self.walk('/api/v2/mail/domains/%d/mailboxes/' % int(domain_id), params, workers)]
 
     def find_mailbox(self, domain_id, name):
         """The mailbox whose local part is exactly ``name``, or None.

@@ -105,6 +105,14 @@ def test_list_walks_every_page_with_the_largest_page_size(http):
     assert [m['id'] for m in result] == list(range(250))
 
 
+def test_a_list_that_grows_while_pages_are_read_several_at_a_time_is_read_to_its_new_end(http):
+    login(http)
+    http.expect('GET', MAILBOXES, body={'count': 150, 'entities': [mailbox(i) for i in range(100)]}, query={'offset': 0, 'limit': 100})
+    http.expect('GET', MAILBOXES, body={'count': 230, 'entities': [mailbox(i) for i in range(99, 199)]}, query={'offset': 100, 'limit': 100})
+    http.expect('GET', MAILBOXES, body={'count': 230, 'entities': [mailbox(i) for i in range(199, 230)]}, query={'offset': 200, 'limit': 100})
+    assert [m['id'] for m in client().list_mailboxes(1001, workers=4)] == list(range(230))
+
+
 def test_list_stops_on_an_empty_page_and_drops_duplicates(http):
     login(http)
     http.expect('GET', MAILBOXES, body={'count': 300, 'entities': [mailbox(1), mailbox(2)]})
