@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 from collections import namedtuple
 from concurrent.futures import ThreadPoolExecutor
 
@@ -143,6 +144,7 @@ class NetAngelsClient(object):
         self._api_key = api_key
         self._token = api_token
         self._cache = token_cache if api_key and not api_token else None
+        self._auth_lock = threading.Lock()
         transport.add_secret(api_key)
         transport.add_secret(api_token)
 
@@ -179,29 +181,42 @@ class NetAngelsClient(object):
         With an API key, the first call uses the cached token if there is one (see
         :mod:`._token_cache`), else exchanges the key. A 401/403 drops the token (from the cache
         too), exchanges the key again once and repeats the call (an expired token has been seen
-        to answer either). With a ready token it fails clearly.
+        to answer either). With a ready token it fails clearly. Calls may come from several
+        threads: the token is fetched and renewed by one of them at a time, and a token that
+        several calls saw refused at once is renewed once.
         """
-        if self._token is None and not self._cached_token():
-            self.exchange_key()
+        token = self._ready_token()
         url = self.api_url + path
         try:
-            return self._send(method, url, kwargs)
+            return self._send(method, url, token, kwargs)
         except AuthError as exc:
             if not self._api_key:
                 raise AuthError('NetAngels refused the API token (HTTP %s: %s): it is invalid or expired; set a new api_token or use api_key.' % (
                     exc.status, exc.vendor_message), status=exc.status, vendor_message=exc.vendor_message, details=exc.details,
                     method=exc.method, url=exc.url)
-        if self._cache is not None:
-            self._cache.drop(self._token)
-        self.exchange_key()
         try:
-            return self._send(method, url, kwargs)
+            return self._send(method, url, self._renewed_token(token), kwargs)
         except AuthError as exc:
             raise AuthError('%s (a fresh token from the API key was refused too: the key may lack access to this object)' % exc.message,
                             status=exc.status, vendor_message=exc.vendor_message, details=exc.details, method=exc.method, url=exc.url)
 
-    def _send(self, method, url, kwargs):
-        headers = {'Authorization': 'Bearer %s' % self._token}
+    def _ready_token(self):
+        with self._auth_lock:
+            if self._token is None and not self._cached_token():
+                self.exchange_key()
+            return self._token
+
+    def _renewed_token(self, refused):
+        """A token in place of ``refused``: a new one from the key, unless another call already renewed it."""
+        with self._auth_lock:
+            if self._token == refused:
+                if self._cache is not None:
+                    self._cache.drop(refused)
+                self.exchange_key()
+            return self._token
+
+    def _send(self, method, url, token, kwargs):
+        headers = {'Authorization': 'Bearer %s' % token}
         return self.transport.request(method, url, headers=headers, **kwargs).body
 
     # -- pagination -----------------------------------------------------------------------

@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import requests
 
@@ -86,6 +89,37 @@ def test_bad_key_fails_clearly_without_the_key(http):
         client().get_mailbox(7)
     assert 'refused the API key' in str(info.value)
     assert KEY not in str(info.value) and KEY not in repr(info.value.details)
+
+
+class ExpiringTransport(object):
+    """A transport on which the first token dies once every thread has sent one call with it."""
+
+    def __init__(self, threads):
+        self.barrier = threading.Barrier(threads)
+        self.exchanges = 0
+        self.lock = threading.Lock()
+
+    def add_secret(self, value):
+        pass
+
+    def request(self, method, url, headers=None, **kwargs):
+        if url == AUTH:
+            with self.lock:
+                self.exchanges += 1
+                return _http.Response(200, {}, {'token': 'token-%d' % self.exchanges}, '')
+        if headers['Authorization'] == 'Bearer token-1':
+            self.barrier.wait(timeout=10)  # every thread holds the same token when it is refused
+            raise _http.AuthError('expired', status=401, vendor_message='expired')
+        return _http.Response(200, {}, {'id': 7}, '')
+
+
+def test_a_token_refused_to_several_threads_at_once_is_renewed_once():
+    transport = ExpiringTransport(threads=8)
+    shared = NetAngelsClient(transport, api_url=API, auth_url=AUTH, api_key=KEY)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda dummy: shared.call('GET', '/api/v2/mail/mailboxes/7/'), range(8)))
+    assert answers == [{'id': 7}] * 8
+    assert transport.exchanges == 2  # the first token, then one renewal for all eight calls
 
 
 def test_expired_ready_token_fails_clearly(http):
