@@ -486,7 +486,7 @@ def manage_mailboxes(client, params, check_mode=False, register_secret=None):
     raw_rows, problems = entries(params, secret)
     rows = validate_rows(raw_rows, params, problems)
     target = resolve_target(client, None, params.get('domain'), params.get('domain_id'))
-    plan = make_plan(rows, client.list_mailboxes(target.domain_id), params, target.domain_id)
+    plan = make_plan(rows, client.list_mailboxes(target.domain_id, workers=params['concurrency']), params, target.domain_id)
 
     outcome = Outcome()
     jobs = [Job('update', row, mailbox) for row, mailbox in plan.updates] + [Job('delete', None, mailbox) for mailbox in plan.removals]

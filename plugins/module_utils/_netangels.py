@@ -20,7 +20,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 from collections import namedtuple
+from concurrent.futures import ThreadPoolExecutor
 
 # A mailbox's forwarding addresses (aliases) pass the collection's one address check, shared
 # with the forward action of Yandex 360 routing rules.
@@ -142,6 +144,7 @@ class NetAngelsClient(object):
         self._api_key = api_key
         self._token = api_token
         self._cache = token_cache if api_key and not api_token else None
+        self._auth_lock = threading.Lock()
         transport.add_secret(api_key)
         transport.add_secret(api_token)
 
@@ -178,50 +181,83 @@ class NetAngelsClient(object):
         With an API key, the first call uses the cached token if there is one (see
         :mod:`._token_cache`), else exchanges the key. A 401/403 drops the token (from the cache
         too), exchanges the key again once and repeats the call (an expired token has been seen
-        to answer either). With a ready token it fails clearly.
+        to answer either). With a ready token it fails clearly. Calls may come from several
+        threads: the token is fetched and renewed by one of them at a time, and a token that
+        several calls saw refused at once is renewed once.
         """
-        if self._token is None and not self._cached_token():
-            self.exchange_key()
+        token = self._ready_token()
         url = self.api_url + path
         try:
-            return self._send(method, url, kwargs)
+            return self._send(method, url, token, kwargs)
         except AuthError as exc:
             if not self._api_key:
                 raise AuthError('NetAngels refused the API token (HTTP %s: %s): it is invalid or expired; set a new api_token or use api_key.' % (
                     exc.status, exc.vendor_message), status=exc.status, vendor_message=exc.vendor_message, details=exc.details,
                     method=exc.method, url=exc.url)
-        if self._cache is not None:
-            self._cache.drop(self._token)
-        self.exchange_key()
         try:
-            return self._send(method, url, kwargs)
+            return self._send(method, url, self._renewed_token(token), kwargs)
         except AuthError as exc:
             raise AuthError('%s (a fresh token from the API key was refused too: the key may lack access to this object)' % exc.message,
                             status=exc.status, vendor_message=exc.vendor_message, details=exc.details, method=exc.method, url=exc.url)
 
-    def _send(self, method, url, kwargs):
-        headers = {'Authorization': 'Bearer %s' % self._token}
+    def _ready_token(self):
+        with self._auth_lock:
+            if self._token is None and not self._cached_token():
+                self.exchange_key()
+            return self._token
+
+    def _renewed_token(self, refused):
+        """A token in place of ``refused``: a new one from the key, unless another call already renewed it."""
+        with self._auth_lock:
+            if self._token == refused:
+                if self._cache is not None:
+                    self._cache.drop(refused)
+                self.exchange_key()
+            return self._token
+
+    def _send(self, method, url, token, kwargs):
+        headers = {'Authorization': 'Bearer %s' % token}
         return self.transport.request(method, url, headers=headers, **kwargs).body
 
     # -- pagination -----------------------------------------------------------------------
 
-    def walk(self, path, params=None):
-        """Every entity of a paginated list (``{"count", "entities"}``), page by page."""
-        offset = 0
+    def _page(self, path, params, offset):
+        """One page of a paginated list: ``(entities, count)``."""
+        query = dict(params or {})
+        query.update(offset=offset, limit=PAGE_SIZE)
+        body = self.call('GET', path, params=query) or {}
+        return body.get('entities') or [], int(body.get('count') or 0)
+
+    def walk(self, path, params=None, workers=1):
+        """Every entity of a paginated list (``{"count", "entities"}``), in the list's order.
+
+        The first page tells the count; with ``workers`` > 1 the other pages are then read that
+        many at a time (the same requests as one by one, in a fraction of the time at real
+        latencies). A list that grew meanwhile is read on to its new end; an entity seen twice
+        (the list shifted between pages) is handed on once.
+        """
         seen = set()
-        while True:
-            query = dict(params or {})
-            query.update(offset=offset, limit=PAGE_SIZE)
-            body = self.call('GET', path, params=query) or {}
-            entities = body.get('entities') or []
-            for entity in entities:
-                key = entity.get('id')
-                if key is None or key not in seen:
-                    seen.add(key)
-                    yield entity
+        pages = [self._page(path, params, 0)]
+        step, total = len(pages[0][0]), pages[0][1]
+        if step and workers > 1 and total > step:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                pages.extend(pool.map(lambda offset: self._page(path, params, offset), range(step, total, step)))
+        offset = 0
+        for entities, count in pages:
+            yield from self._unseen(entities, seen)
             offset += len(entities)
-            if not entities or offset >= int(body.get('count') or 0):
-                return
+        while entities and offset < count:
+            entities, count = self._page(path, params, offset)
+            yield from self._unseen(entities, seen)
+            offset += len(entities)
+
+    @staticmethod
+    def _unseen(entities, seen):
+        for entity in entities:
+            key = entity.get('id')
+            if key is None or key not in seen:
+                seen.add(key)
+                yield entity
 
     # -- domains --------------------------------------------------------------------------
 
@@ -238,9 +274,10 @@ class NetAngelsClient(object):
 
     # -- mailboxes ------------------------------------------------------------------------
 
-    def list_mailboxes(self, domain_id, name_filter=None):
+    def list_mailboxes(self, domain_id, name_filter=None, workers=1):
+        """Every mailbox of the domain (``workers`` pages at a time once the count is known)."""
         params = {'filter': name_filter} if name_filter else None
-        return [normalise_mailbox(m) for m in self.walk('/api/v2/mail/domains/%d/mailboxes/' % int(domain_id), params)]
+        return [normalise_mailbox(m) for m in self.walk('/api/v2/mail/domains/%d/mailboxes/' % int(domain_id), params, workers)]
 
     def find_mailbox(self, domain_id, name):
         """The mailbox whose local part is exactly ``name``, or None.

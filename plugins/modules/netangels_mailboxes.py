@@ -120,6 +120,8 @@ options:
     description:
       - How many per-mailbox writes run at the same time, from 1 to 16. When the API answers 429 (too many requests), every
         one of them waits as long as it asks.
+      - Reading the domain's mailboxes uses it too - once the first page tells how many there are, the other pages are read
+        that many at a time (the same requests, fewer round trips to wait for).
     type: int
     default: 4
 attributes:

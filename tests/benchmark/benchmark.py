@@ -395,7 +395,7 @@ def bulk_figures(sandbox, latency=0.02, total=5000, created=1000, loop=50):
 
         bench.playbook('warm up', [{'ansible.builtin.ping': {}}])  # compiled caches, for both sides alike
         pings, reruns = [], []
-        for dummy in range(3):  # interleaved, best of three each: a load spike on a shared machine hits one run, not the figure
+        for dummy in range(5):  # interleaved, best of five each: a load spike on a shared machine hits one run, not the figure
             pings.append(bench.playbook('ping', [{'ansible.builtin.ping': {}}]))
             sandbox.state.request_log.clear()
             reruns.append(bench.playbook('no change', [{'mailops.hosted_mail.netangels_mailboxes': {'domain': 'bulk.example.net', 'src': pupils}}]))
@@ -407,7 +407,7 @@ def bulk_figures(sandbox, latency=0.02, total=5000, created=1000, loop=50):
         figure('P2 no-change run over %d mailboxes: requests' % total, '%d' % len(log), '<= 52', len(log) <= 52)
         figure('P2 no-change run: writes', '%d' % len(writes), '0', not writes)
         print('    P2 runs (s): ansible-playbook %s; ping %s' % (' '.join('%.2f' % t for t in reruns), ' '.join('%.2f' % t for t in pings)))
-        figure('P2 wall time, best of 3: ansible-playbook %.2f s (module process alone %.2f s) / one ping task %.2f s' % (rerun, alone, ping),
+        figure('P2 wall time, best of 5: ansible-playbook %.2f s (module process alone %.2f s) / one ping task %.2f s' % (rerun, alone, ping),
                '%.2fx' % (rerun / ping), '<= 1.5x', rerun <= 1.5 * ping)
 
         sandbox.set_faults([{'kind': 'latency', 'seconds': latency}])

@@ -41,6 +41,18 @@ def test_every_page_is_read(sandbox):
     assert len(pages) == 3  # 100 per page: the largest page the API allows
 
 
+@pytest.mark.parametrize('workers', [2, 4, 16])
+def test_pages_read_several_at_a_time_are_the_same_list_in_the_same_order_with_the_same_requests(sandbox, workers):
+    seed_mailboxes(sandbox, 1050)
+    client = netangels(sandbox)
+    one_by_one = client.list_mailboxes(1003)
+    sandbox.state.request_log.clear()
+    assert client.list_mailboxes(1003, workers=workers) == one_by_one
+    assert len(one_by_one) == 1050
+    pages = sandbox.requests(method='GET', path='/api/v2/mail/domains/1003/mailboxes/')
+    assert sorted(int(page['query']['offset']) for page in pages) == list(range(0, 1100, 100))
+
+
 @pytest.mark.parametrize('mode', ['substring', 'ignore', 'none'])
 def test_exact_lookup_does_not_depend_on_the_filter(sandbox, mode):
     sandbox.settings(filter_mode=mode)

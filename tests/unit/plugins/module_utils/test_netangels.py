@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import requests
 
@@ -88,6 +91,37 @@ def test_bad_key_fails_clearly_without_the_key(http):
     assert KEY not in str(info.value) and KEY not in repr(info.value.details)
 
 
+class ExpiringTransport(object):
+    """A transport on which the first token dies once every thread has sent one call with it."""
+
+    def __init__(self, threads):
+        self.barrier = threading.Barrier(threads)
+        self.exchanges = 0
+        self.lock = threading.Lock()
+
+    def add_secret(self, value):
+        pass
+
+    def request(self, method, url, headers=None, **kwargs):
+        if url == AUTH:
+            with self.lock:
+                self.exchanges += 1
+                return _http.Response(200, {}, {'token': 'token-%d' % self.exchanges}, '')
+        if headers['Authorization'] == 'Bearer token-1':
+            self.barrier.wait(timeout=10)  # every thread holds the same token when it is refused
+            raise _http.AuthError('expired', status=401, vendor_message='expired')
+        return _http.Response(200, {}, {'id': 7}, '')
+
+
+def test_a_token_refused_to_several_threads_at_once_is_renewed_once():
+    transport = ExpiringTransport(threads=8)
+    shared = NetAngelsClient(transport, api_url=API, auth_url=AUTH, api_key=KEY)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda dummy: shared.call('GET', '/api/v2/mail/mailboxes/7/'), range(8)))
+    assert answers == [{'id': 7}] * 8
+    assert transport.exchanges == 2  # the first token, then one renewal for all eight calls
+
+
 def test_expired_ready_token_fails_clearly(http):
     http.expect('GET', MAILBOX, status=401, body={'detail': 'expired'})
     with pytest.raises(_http.AuthError) as info:
@@ -103,6 +137,14 @@ def test_list_walks_every_page_with_the_largest_page_size(http):
         http.expect('GET', MAILBOXES, body={'count': 250, 'entities': page}, query={'offset': offset, 'limit': 100})
     result = client().list_mailboxes(1001)
     assert [m['id'] for m in result] == list(range(250))
+
+
+def test_a_list_that_grows_while_pages_are_read_several_at_a_time_is_read_to_its_new_end(http):
+    login(http)
+    http.expect('GET', MAILBOXES, body={'count': 150, 'entities': [mailbox(i) for i in range(100)]}, query={'offset': 0, 'limit': 100})
+    http.expect('GET', MAILBOXES, body={'count': 230, 'entities': [mailbox(i) for i in range(99, 199)]}, query={'offset': 100, 'limit': 100})
+    http.expect('GET', MAILBOXES, body={'count': 230, 'entities': [mailbox(i) for i in range(199, 230)]}, query={'offset': 200, 'limit': 100})
+    assert [m['id'] for m in client().list_mailboxes(1001, workers=4)] == list(range(230))
 
 
 def test_list_stops_on_an_empty_page_and_drops_duplicates(http):
