@@ -9,7 +9,9 @@ Subcommands:
     Write ansible-test's ``tests/integration/integration_config.yml``: the variables
     ``sandbox_url``, ``netangels_api_key``, ``netangels_api_token``, ``yandex360_oauth_token``
     and ``yandex360_org_id`` (the seed's first API key, static token, OAuth token and that
-    token's first organisation).
+    token's first organisation), and ``live_mode: false`` with the targets' ``test_prefix``
+    (``it.``) and ``test_domain`` (``example.com``); ``hack/live.py`` writes the same file for
+    live mode.
 
 ``env --url URL --seed SEED``
     Print ``export NAME=value`` lines (shell-quoted) for the modules' environment fallbacks:
@@ -66,6 +68,7 @@ def write_config(args):
     """Write integration_config.yml (JSON scalars are valid YAML)."""
     variables = {"sandbox_url": args.url.rstrip("/")}
     variables.update(credentials(args.seed))
+    variables.update({"live_mode": False, "test_prefix": "it.", "test_domain": "example.com"})
     lines = ["# Written by hack/sandbox_vars.py for one test run; not part of the collection."]
     lines += ["%s: %s" % (name, json.dumps(value)) for name, value in variables.items()]
     with open(args.output, "w", encoding="utf-8") as handle:
