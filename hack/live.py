@@ -850,10 +850,6 @@ PROBE_FUNCTIONS = {
 # the run
 # ---------------------------------------------------------------------------------------------
 
-class Refused(Exception):
-    """The run must not start (leftovers)."""
-
-
 def snapshot_path(report_dir, config):
     return os.path.join(report_dir, "rules-saved-org-%s.json" % config.yandex["org_id"])
 
@@ -1082,6 +1078,8 @@ def live(args, env, out):  # pylint: disable=too-many-locals,too-many-branches,t
                 else:
                     failed.append("the routing rules were not put back; run make test-live-cleanup")
         judge_traffic(report, values, guard)
+        with open(os.path.join(report_dir, "secrets.txt"), "a", encoding="utf-8") as handle:
+            handle.writelines(token + "\n" for token in sorted(guard.tokens))
     results["skips"] = count_skips([path for key in ("integration", "playbook") if key in results for path in [results[key][-1]]])
     for key, label in (("integration", "integration targets"), ("playbook", "tests/live/live.yml")):
         if key in results and results[key][0] != 0:
@@ -1136,14 +1134,22 @@ class Sandbox:
                 self.process.wait()
         self.log.close()
 
-    def env(self):
-        """The live environment pointing at this sandbox (its seed's credentials)."""
+    def env(self, domain):
+        """The live environment pointing at this sandbox (its seed's credentials) for ``domain``."""
         with open(SELF_TEST_SEED, encoding="utf-8") as handle:
             seed = json.load(handle)
-        return {"NETANGELS_LIVE_API_KEY": seed["netangels"]["api_keys"][0], "NETANGELS_LIVE_DOMAIN": "example.com",
+        return {"NETANGELS_LIVE_API_KEY": seed["netangels"]["api_keys"][0], "NETANGELS_LIVE_DOMAIN": domain,
                 "NETANGELS_LIVE_API_URL": self.url, "NETANGELS_LIVE_AUTH_URL": self.url + "/api/gateway/token/",
                 "YANDEX360_LIVE_OAUTH_TOKEN": seed["yandex360"]["oauth_tokens"][0]["token"],
                 "YANDEX360_LIVE_ORG_ID": str(seed["yandex360"]["oauth_tokens"][0]["orgs"][0]), "YANDEX360_LIVE_API_URL": self.url}
+
+
+def read_text(path):
+    """A file's text, or "" when it is missing."""
+    if not os.path.exists(path):
+        return ""
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
 
 
 def self_test(args):  # pylint: disable=too-many-locals,too-many-statements
@@ -1169,7 +1175,7 @@ def self_test(args):  # pylint: disable=too-many-locals,too-many-statements
     expect("every assumption in assumptions.py has a PROBES entry (missing: %s; unknown: %s)" % (
         sorted(set(names) - set(PROBES)) or "none", sorted(set(PROBES) - set(names)) or "none"), set(names) == set(PROBES))
     targets = {t for t in os.listdir(os.path.join("tests", "integration", "targets"))
-               if "hidden" not in open(os.path.join("tests", "integration", "targets", t, "aliases"), encoding="utf-8").read()}
+               if "hidden" not in read_text(os.path.join("tests", "integration", "targets", t, "aliases"))}
     listed = set(SANDBOX_ONLY_TARGETS) | {t for names_ in LIVE_TARGETS.values() for t in names_}
     expect("every integration target is live or sandbox-only (unlisted: %s)" % (sorted(targets - listed) or "none"), targets == listed)
 
@@ -1179,17 +1185,41 @@ def self_test(args):  # pylint: disable=too-many-locals,too-many-statements
 
     sandbox = Sandbox(base)
     try:
+        env = sandbox.env("example.org")
+        with Guard(Config(env), 100, 120) as guard:
+            client = Client(guard.config, guard.url)
+            domain_id = client.domain_id()
+            before = client.walk("/api/v2/mail/domains/%d/mailboxes/" % domain_id)
+            own_rules = [{"condition": {"address:to": "postmaster@corp.test"}, "actions": [{"action": "forward", "data": {"email": "ops@corp.test"}}]}]
+            guard.rules_writable = True
+            client.put_rules(own_rules)
+            own_rules = client.rules()
+            guard.rules_writable = False
+            answers = [client.call("PUT", "/api/v2/mail/mailboxes/%d/" % before[0]["id"], body={"comment": "x"}),
+                       client.call("POST", "/api/v2/mail/mailboxes/", body={"domain_id": domain_id, "name": "outsider", "password": secrets.token_urlsafe(12)}),
+                       client.call("DELETE", "/api/v2/mail/mailboxes/%d/" % before[0]["id"]),
+                       client.put_rules([])]
+            expect("the guard refuses writes outside the prefix, the domain and the saved rules (%s)" % [a.status for a in answers],
+                   [a.status for a in answers] == [403] * 4 and len(guard.refused) == 4)
+            guard.max_requests = guard.count + 1
+            answers = [client.call("GET", "/api/v2/mail/domains/"), client.call("GET", "/api/v2/mail/domains/")]
+            expect("the guard refuses requests past the budget (%s)" % [a.status for a in answers], [a.status for a in answers] == [200, 403])
         started = time.monotonic()
-        rc, output = run(sandbox.env(), report_dir=os.path.join(base, "agreed"))
-        report = open(os.path.join(base, "agreed", "report.md"), encoding="utf-8").read() if os.path.exists(os.path.join(base, "agreed", "report.md")) else ""
+        rc, output = run(env, report_dir=os.path.join(base, "agreed"))
+        report = read_text(os.path.join(base, "agreed", "report.md"))
         print("self-test: (a) the full run took %d s" % (time.monotonic() - started))
         expect("(a) the control-less sandbox run passes (exit %s; see %s.out)" % (rc, os.path.join(base, "agreed")), rc == 0)
-        expect("(a) its report has no disagreed assumption", "| disagreed |" not in report and "agreed |" in report)
-        for name in ("EXPIRED_TOKEN_STATUS", "ALIASES_SHAPE", "BATCH_MODE", "yandex_readback_rule"):
+        expect("(a) its report has no disagreed assumption", "| disagreed |" not in report and "| agreed |" in report)
+        for name in ("EXPIRED_TOKEN_STATUS", "ALIASES_SHAPE", "BATCH_MODE", "yandex_readback_rule", "netangels_error"):
             expect("(a) %s agreed" % name, "| `%s` | agreed |" % name in report)
-        secrets_file = os.path.join(base, "agreed", "secrets.txt")
-        logs = [os.path.join(base, "agreed" + ".out")] + [os.path.join(base, "agreed", name) for name in ("integration.log", "live-playbook.log", "report.md")]
-        check = subprocess.run([sys.executable, os.path.join("hack", "check_secrets.py"), "--seed", SELF_TEST_SEED, "--secrets-file", secrets_file,
+        expect("(a) the report counts the skipped checks", "sandbox-only checks skipped inside live targets: 0" not in report and "skipped" in report)
+        with Guard(Config(env), 100, 120) as guard:
+            client = Client(guard.config, guard.url)
+            expect("(a) the domain's other mailboxes are untouched", client.walk("/api/v2/mail/domains/%d/mailboxes/" % domain_id) == before)
+            expect("(a) the organisation's rules are back exactly", client.rules() == own_rules)
+        logs = [os.path.join(base, "agreed.out")] + [os.path.join(base, "agreed", name) for name in ("integration.log", "live-playbook.log", "report.md")]
+        check = subprocess.run([sys.executable, os.path.join("hack", "check_secrets.py"), "--seed", SELF_TEST_SEED,
+                                "--secrets-file", os.path.join(base, "agreed", "secrets.txt"),
                                 "--secrets-file", os.path.join("tests", "integration", "secrets.txt")] + [p for p in logs if os.path.exists(p)],
                                capture_output=True, text=True, check=False)
         expect("(a) no secret in the live-mode output and logs (%s)" % check.stdout.strip().replace("\n", " / ")[:300], check.returncode == 0)
@@ -1198,22 +1228,25 @@ def self_test(args):  # pylint: disable=too-many-locals,too-many-statements
 
     sandbox = Sandbox(base, "--aliases-shape", "list", "--expired-token-status", "401")
     try:
-        env = sandbox.env()
-        planted = Client(Config(env), "")
-        with Guard(planted.config, 100, 60) as guard:
-            planted.url = guard.url
+        env = sandbox.env("example.com")
+        with Guard(Config(env), 100, 120) as guard:
+            planted = Client(guard.config, guard.url)
             domain_id = planted.domain_id()
             planted.call("POST", "/api/v2/mail/mailboxes/", body={"domain_id": domain_id, "name": PREFIX + "left.over", "password": secrets.token_urlsafe(12)})
             guard.rules_writable = True
-            planted.put_rules([{"condition": {"address:from": "mailops-live-x@example.net"}, "actions": [{"action": "drop"}]}])
+            planted.put_rules([{"condition": {"address:to": "postmaster@corp.test"}, "actions": [{"action": "drop"}]},
+                               {"condition": {"address:from": "mailops-live-x@example.net"}, "actions": [{"action": "drop"}]}])
         rc, output = run(env, "--probes-only", report_dir=os.path.join(base, "leftovers"))
         expect("(c) leftovers refuse the start, exit 3 (%s)" % rc, rc == 3)
         expect("(c) the refusal names the mailbox, the rule and the cleanup command",
-               (PREFIX + "left.over@example.com") in output and "routing rule #1" in output and "make test-live-cleanup" in output)
+               (PREFIX + "left.over@example.com") in output and "routing rule #2" in output and "#1" not in output and "make test-live-cleanup" in output)
         rc, output = run(env, "--cleanup", report_dir=os.path.join(base, "leftovers"))
         expect("(c) the cleanup command removes them (exit %s)" % rc, rc == 0 and "nothing left" in output)
+        with Guard(Config(env), 100, 120) as guard:
+            kept = Client(guard.config, guard.url).rules()
+        expect("(c) the cleanup kept the organisation's own rule", len(kept) == 1 and "corp.test" in json.dumps(kept))
         rc, output = run(env, "--probes-only", report_dir=os.path.join(base, "disagreed"))
-        report = open(os.path.join(base, "disagreed", "report.md"), encoding="utf-8").read() if os.path.exists(os.path.join(base, "disagreed", "report.md")) else ""
+        report = read_text(os.path.join(base, "disagreed", "report.md"))
         expect("(b) a contradicting sandbox fails the run (exit %s)" % rc, rc == 1)
         for name in ("EXPIRED_TOKEN_STATUS", "ALIASES_SHAPE"):
             expect("(b) %s disagreed" % name, "| `%s` | disagreed |" % name in report)
