@@ -5,13 +5,21 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help test sanity units integration molecule lint docs changelog controller ee docs-site ee-context demo bench sandbox venv lock build offline-pip clean
+.PHONY: help test test-live test-live-cleanup sanity units integration molecule lint docs changelog controller ee docs-site ee-context demo bench sandbox venv lock build offline-pip clean
 
 help: ## show this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 test: ## every stage: sanity, units, integration (ansible-core 2.19 and 2.21), molecule, lint, docs, changelog, controller, ee, docs-site
 	hack/test.sh all
+
+test-live: ## the REAL vendor APIs: assumption probes, live-capable targets, bulk module, roles (credentials: docs/docsite/rst/live.rst); never part of `make test`
+	@hack/venv.sh core-2.19 >/dev/null
+	@.venv/core-2.19/bin/python hack/live.py --report-dir build/live
+
+test-live-cleanup: ## remove what an interrupted `make test-live` left (mailops-live-* mailboxes, test routing rules) and nothing else
+	@hack/venv.sh core-2.19 >/dev/null
+	@.venv/core-2.19/bin/python hack/live.py --cleanup --report-dir build/live
 
 sanity: ## ansible-test sanity on ansible-core 2.19 (Python 3.11) and 2.21 (Python 3.12)
 	hack/test.sh sanity

@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Live mode: check the collection's assumptions and run its live-capable tests against the real APIs.
 
-Run it from the collection root (a tree at ``.../ansible_collections/mailops/hosted_mail``, e.g. the
-build copy) with a Python that has ansible-core; ``make test-live`` does that. Credentials come from
+Run it from the collection root with a Python that has ansible-core (``make test-live`` does); when the
+root is not at ``.../ansible_collections/mailops/hosted_mail``, the Ansible part runs in the build copy
+(``hack/build-copy.sh``). Credentials come from
 the environment, one pair per vendor; a vendor whose pair is unset is skipped with one line:
 
 - NetAngels: ``NETANGELS_LIVE_API_KEY`` and ``NETANGELS_LIVE_DOMAIN`` (a mail domain of the account);
@@ -1018,6 +1019,10 @@ def live(args, env, out):  # pylint: disable=too-many-locals,too-many-branches,t
         return 0
     report_dir = os.path.abspath(args.report_dir)
     os.makedirs(report_dir, exist_ok=True)
+    if not args.cleanup and not args.probes_only and os.path.basename(os.path.dirname(os.path.dirname(os.path.abspath(".")))) != "ansible_collections":
+        # ansible-test needs the tree at ansible_collections/NS/NAME: run in the build copy
+        copy = subprocess.run([os.path.join("hack", "build-copy.sh")], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, check=True)
+        os.chdir(copy.stdout.strip().splitlines()[-1])
     started = time.time()
     values = load_assumptions()
     report = Report(config, values)
