@@ -48,6 +48,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -1271,6 +1272,10 @@ def main(argv=None):
     parser.add_argument("--max-minutes", type=float, default=DEFAULT_MAX_MINUTES, help="minutes the run may take (default %(default)s)")
     parser.add_argument("--self-test", action="store_true", help="test live mode against the sandbox without its control interface")
     args = parser.parse_args(argv)
+
+    def stop(*dummy):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop)  # a stopped run still deletes its mailboxes and puts the rules back
     if not os.path.exists(os.path.join("tests", "sandbox", "assumptions.py")):
         parser.error("run this from the collection root")
     if args.self_test:
