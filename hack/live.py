@@ -48,6 +48,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -971,6 +972,26 @@ def run_ansible(config, guard, report_dir, args, results, passwords):  # pylint:
                 os.remove(path)
 
 
+def check_secrets(report_dir, known, logs, keep):
+    """Run hack/check_secrets.py over the logs and the report; return a failure line or None.
+
+    The secrets go to a 0600 file that is removed afterwards (kept with ``keep``, for the self-test),
+    and the token cache of the run is removed too: no live token stays on disk.
+    """
+    path = os.path.join(report_dir, "secrets.txt")
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as handle:
+        handle.writelines(secret + "\n" for secret in known)
+    try:
+        files = [p for p in logs + [os.path.join(report_dir, "report.md")] if os.path.exists(p)]
+        done = subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "check_secrets.py"), "--secrets-file", path] + files,
+                              capture_output=True, text=True, check=False)
+    finally:
+        if not keep:
+            os.remove(path)
+        shutil.rmtree(os.path.join(report_dir, "token-cache"), ignore_errors=True)
+    return None if done.returncode == 0 else "secrets check: %s" % (done.stdout + done.stderr).strip().replace("\n", " / ")
+
+
 def count_skips(paths):
     """The sandbox-only steps setup_sandbox skipped, by name."""
     skips = Counter()
@@ -1045,11 +1066,8 @@ def live(args, env, out):  # pylint: disable=too-many-locals,too-many-branches,t
     with Guard(config, args.max_requests, args.max_minutes * 60) as guard:
         client = Client(config, guard.url)
         client._guard_allow_rules = lambda: setattr(guard, "rules_writable", True)  # pylint: disable=protected-access
-        # one random password per run for every test mailbox (a real mailbox never gets a published one);
-        # kept in REPORT_DIR/secrets.txt (mode 0600) for the secrets check of the logs
+        # random passwords made for this run for every test mailbox (a real mailbox never gets a published one)
         state = {"created": [], "password": "Ml1-" + secrets.token_urlsafe(18), "password_2": "Ml2-" + secrets.token_urlsafe(18)}
-        with open(os.open(os.path.join(report_dir, "secrets.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as handle:
-            handle.write(state["password"] + "\n" + state["password_2"] + "\n")
         if config.netangels:
             state["domain_id"] = client.domain_id()
             state["domain"] = next(d for d in client.walk("/api/v2/mail/domains/") if d["id"] == state["domain_id"])
@@ -1096,8 +1114,7 @@ def live(args, env, out):  # pylint: disable=too-many-locals,too-many-branches,t
                 else:
                     failed.append("the routing rules were not put back; run make test-live-cleanup")
         judge_traffic(report, values, guard)
-        with open(os.path.join(report_dir, "secrets.txt"), "a", encoding="utf-8") as handle:
-            handle.writelines(token + "\n" for token in sorted(guard.tokens))
+        known = config.secrets() + [state["password"], state["password_2"]] + sorted(guard.tokens)
     results["skips"] = count_skips([path for key in ("integration", "playbook") if key in results for path in [results[key][-1]]])
     for key, label in (("integration", "integration targets"), ("playbook", "tests/live/live.yml")):
         if key in results and results[key][0] != 0:
@@ -1105,6 +1122,9 @@ def live(args, env, out):  # pylint: disable=too-many-locals,too-many-branches,t
     if guard.refused:
         failed.append("the guard refused %d requests" % len(guard.refused))
     text = write_report(report, guard, results, report_dir, started, extra + failed)
+    leak = check_secrets(report_dir, known, [results[key][-1] for key in ("integration", "playbook") if key in results], args.keep_secrets_file)
+    if leak:
+        failed.append(leak)
     out(text)
     out("live: report written to %s" % os.path.join(report_dir, "report.md"))
     disagreed = [name for name, verdict in report.verdicts.items() if verdict[0] == "disagreed"]
@@ -1223,7 +1243,7 @@ def self_test(args):  # pylint: disable=too-many-locals,too-many-statements
             answers = [client.call("GET", "/api/v2/mail/domains/"), client.call("GET", "/api/v2/mail/domains/")]
             expect("the guard refuses requests past the budget (%s)" % [a.status for a in answers], [a.status for a in answers] == [200, 403])
         started = time.monotonic()
-        rc, output = run(env, report_dir=os.path.join(base, "agreed"))
+        rc, output = run(env, "--keep-secrets-file", report_dir=os.path.join(base, "agreed"))
         report = read_text(os.path.join(base, "agreed", "report.md"))
         print("self-test: (a) the full run took %d s" % (time.monotonic() - started))
         expect("(a) the control-less sandbox run passes (exit %s; see %s.out)" % (rc, os.path.join(base, "agreed")), rc == 0)
@@ -1269,6 +1289,8 @@ def self_test(args):  # pylint: disable=too-many-locals,too-many-statements
         for name in ("EXPIRED_TOKEN_STATUS", "ALIASES_SHAPE"):
             expect("(b) %s disagreed" % name, "| `%s` | disagreed |" % name in report)
         expect("(b) the other assumptions still agree", report.count("| disagreed |") == 2)
+        expect("no secrets file and no token cache stay on disk after a run",
+               not os.path.exists(os.path.join(base, "disagreed", "secrets.txt")) and not os.path.exists(os.path.join(base, "disagreed", "token-cache")))
     finally:
         sandbox.stop()
     print("self-test: %s" % ("PASS" if not problems else "FAIL (%d)" % len(problems)))
@@ -1283,6 +1305,7 @@ def main(argv=None):
     parser.add_argument("--max-requests", type=int, default=DEFAULT_MAX_REQUESTS, help="requests the run may send (default %(default)s)")
     parser.add_argument("--max-minutes", type=float, default=DEFAULT_MAX_MINUTES, help="minutes the run may take (default %(default)s)")
     parser.add_argument("--self-test", action="store_true", help="test live mode against the sandbox without its control interface")
+    parser.add_argument("--keep-secrets-file", action="store_true", help=argparse.SUPPRESS)  # the self-test checks its own output too
     args = parser.parse_args(argv)
 
     def stop(*dummy):
