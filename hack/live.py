@@ -90,6 +90,8 @@ SANDBOX_ONLY_TARGETS = {
 
 DEFAULT_MAX_REQUESTS = 1500
 DEFAULT_MAX_MINUTES = 20.0
+CLEANUP_RESERVE = 200
+"""Requests the final cleanup may still send when the budget is spent (writes stay scoped)."""
 SKIP_MARK = "LIVE-SKIP:"
 """setup_sandbox prints this for every sandbox-only step it skips in live mode; the runner counts them."""
 
@@ -152,7 +154,7 @@ class Guard:  # pylint: disable=too-many-instance-attributes
 
     def __init__(self, config, max_requests, max_seconds):
         self.config = config
-        self.max_requests = max_requests
+        self.max_requests = self.budget = max_requests
         self.deadline = time.monotonic() + max_seconds
         self.lock = threading.Lock()
         self.domain_id = None
@@ -176,6 +178,12 @@ class Guard:  # pylint: disable=too-many-instance-attributes
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+    def closing(self):
+        """The run is over: allow CLEANUP_RESERVE more requests and 5 more minutes, for the cleanup only."""
+        with self.lock:
+            self.max_requests = self.count + CLEANUP_RESERVE
+            self.deadline = max(self.deadline, time.monotonic() + 300)
 
     def upstream(self, path):
         """Return ``(vendor, base URL)`` for a path, or ``(None, None)``."""
@@ -1013,7 +1021,8 @@ def write_report(report, guard, results, report_dir, started, extra_lines):
     per_vendor = ", ".join("%s %d" % kv for kv in sorted(guard.per_vendor.items())) or "none"
     lines = ["# mailops.hosted_mail live-mode report", "",
              "Run: %s UTC, %d s; vendors: %s." % (time.strftime("%Y-%m-%d %H:%M", time.gmtime(started)), int(time.time() - started), vendors),
-             "Requests: %d (%s), bound %d; refused by the guard: %d." % (guard.count, per_vendor, guard.max_requests, len(guard.refused)), ""]
+             "Requests: %d (%s), bound %d (+%d for the final cleanup); refused by the guard: %d." % (
+                 guard.count, per_vendor, guard.budget, CLEANUP_RESERVE, len(guard.refused)), ""]
     lines += ["## Assumptions (tests/sandbox/assumptions.py)", "",
               "%d agreed, %d disagreed, %d not exercised." % (counts["agreed"], counts["disagreed"], counts["not exercised"]), "",
               "| assumption | verdict | probe / observed |", "|---|---|---|"]
@@ -1098,21 +1107,28 @@ def live(args, env, out):  # pylint: disable=too-many-locals,too-many-branches,t
                     failed.append("probe %s stopped: %s" % (probe, report.redact(exc)))
             run_ansible(config, guard, report_dir, args, results, (state["password"], state["password_2"]))
         finally:
-            if config.netangels:
-                for mailbox in client.prefixed_mailboxes(state["domain_id"]):
-                    client.call("DELETE", "/api/v2/mail/mailboxes/%d/" % mailbox["id"])
-                left = client.prefixed_mailboxes(state["domain_id"])
-                extra.append("%s mailboxes left after the run: %d" % (PREFIX, len(left)))
-                if left:
-                    failed.append("%d %s mailboxes could not be deleted" % (len(left), PREFIX))
-            if config.yandex and "saved_rules" in state:
-                answer = client.put_rules(state["saved_rules"])
-                restored = answer.status == 200 and client.rules() == state["saved_rules"]
-                extra.append("routing rules put back exactly as read before the run: %s" % ("yes" if restored else "NO"))
-                if restored:
-                    os.remove(snapshot_path(report_dir, config))
-                else:
-                    failed.append("the routing rules were not put back; run make test-live-cleanup")
+            guard.closing()
+            try:
+                if config.netangels:
+                    for mailbox in client.prefixed_mailboxes(state["domain_id"]):
+                        client.call("DELETE", "/api/v2/mail/mailboxes/%d/" % mailbox["id"])
+                    left = client.prefixed_mailboxes(state["domain_id"])
+                    extra.append("%s mailboxes left after the run: %d" % (PREFIX, len(left)))
+                    if left:
+                        failed.append("%d %s mailboxes could not be deleted; run make test-live-cleanup" % (len(left), PREFIX))
+            except (RuntimeError, OSError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                failed.append("deleting the test mailboxes failed (%s); run make test-live-cleanup" % exc)
+            try:
+                if config.yandex and "saved_rules" in state:
+                    answer = client.put_rules(state["saved_rules"])
+                    restored = answer.status == 200 and client.rules() == state["saved_rules"]
+                    extra.append("routing rules put back exactly as read before the run: %s" % ("yes" if restored else "NO"))
+                    if restored:
+                        os.remove(snapshot_path(report_dir, config))
+                    else:
+                        failed.append("the routing rules were not put back; run make test-live-cleanup")
+            except (RuntimeError, OSError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                failed.append("putting the routing rules back failed (%s); run make test-live-cleanup" % exc)
         judge_traffic(report, values, guard)
         known = config.secrets() + [state["password"], state["password_2"]] + sorted(guard.tokens)
     results["skips"] = count_skips([path for key in ("integration", "playbook") if key in results for path in [results[key][-1]]])
