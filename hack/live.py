@@ -565,15 +565,20 @@ The self-test fails when tests/sandbox/assumptions.py names an assumption missin
 class Report:
     """Verdicts per assumption, kept in PROBES order."""
 
-    def __init__(self, config, values):
+    def __init__(self, config, values, guard=None):
         self.config = config
         self.values = values
+        self.guard = guard
         self.verdicts = {}
 
     def check(self, name, agreed, observed):
-        """Record a verdict; a disagreement wins over an earlier agreement."""
+        """Record a verdict; a disagreement wins over an earlier agreement. Once the guard refused a
+        request, answers no longer come from the vendor: nothing more is judged."""
         if name not in PROBES:
             raise KeyError("no such assumption in PROBES: %s" % name)
+        if self.guard is not None and self.guard.refused:
+            self.unknown(name, "not judged: the guard had refused a request of this run (see below)")
+            return
         previous = self.verdicts.get(name)
         if previous and previous[0] == "disagreed":
             return
@@ -1040,8 +1045,10 @@ def write_report(report, guard, results, report_dir, started, extra_lines):
     skips = results.get("skips") or Counter()
     skipped = ", ".join("%s %d" % kv for kv in sorted(skips.items())) or "none"
     lines.append("- sandbox-only checks skipped inside live targets: %d (%s)" % (sum(skips.values()), skipped))
-    for line in guard.refused:
+    for line in guard.refused[:10]:
         lines.append("- refused by the guard: %s" % line)
+    if len(guard.refused) > 10:
+        lines.append("- refused by the guard: %d more" % (len(guard.refused) - 10))
     lines += ["- %s" % line for line in extra_lines]
     text = "\n".join(report.redact(line) if line.startswith("- ") else line for line in lines) + "\n"
     with open(os.path.join(report_dir, "report.md"), "w", encoding="utf-8") as handle:
@@ -1068,11 +1075,11 @@ def live(args, env, out):  # pylint: disable=too-many-locals,too-many-branches,t
         os.chdir(copy.stdout.strip().splitlines()[-1])
     started = time.time()
     values = load_assumptions()
-    report = Report(config, values)
     results = {}
     extra = []
     failed = []
     with Guard(config, args.max_requests, args.max_minutes * 60) as guard:
+        report = Report(config, values, guard)
         client = Client(config, guard.url)
         client._guard_allow_rules = lambda: setattr(guard, "rules_writable", True)  # pylint: disable=protected-access
         # random passwords made for this run for every test mailbox (a real mailbox never gets a published one)
@@ -1101,11 +1108,17 @@ def live(args, env, out):  # pylint: disable=too-many-locals,too-many-branches,t
             for probe, function in PROBE_FUNCTIONS.items():
                 if (probe.startswith("netangels") and not config.netangels) or (probe.startswith("yandex") and not config.yandex):
                     continue
+                if guard.refused:
+                    failed.append("probe %s not run: the guard had refused a request" % probe)
+                    continue
                 try:
                     function(client, report, values, state)
                 except (RuntimeError, KeyError, TypeError, ValueError, AttributeError) as exc:
                     failed.append("probe %s stopped: %s" % (probe, report.redact(exc)))
-            run_ansible(config, guard, report_dir, args, results, (state["password"], state["password_2"]))
+            if guard.refused:
+                failed.append("the Ansible tests were not run: the guard had refused a request")
+            else:
+                run_ansible(config, guard, report_dir, args, results, (state["password"], state["password_2"]))
         finally:
             guard.closing()
             try:
@@ -1305,6 +1318,11 @@ def self_test(args):  # pylint: disable=too-many-locals,too-many-statements
         for name in ("EXPIRED_TOKEN_STATUS", "ALIASES_SHAPE"):
             expect("(b) %s disagreed" % name, "| `%s` | disagreed |" % name in report)
         expect("(b) the other assumptions still agree", report.count("| disagreed |") == 2)
+        rc, output = run(env, "--probes-only", "--max-requests", "40", report_dir=os.path.join(base, "budget"))
+        report = read_text(os.path.join(base, "budget", "report.md"))
+        expect("a run past its request budget fails (exit %s), and still deletes its mailboxes and puts the rules back" % rc,
+               rc == 1 and "the request budget of 40 is spent" in report and "mailboxes left after the run: 0" in report
+               and "put back exactly as read before the run: yes" in report)
         expect("no secrets file and no token cache stay on disk after a run",
                not os.path.exists(os.path.join(base, "disagreed", "secrets.txt")) and not os.path.exists(os.path.join(base, "disagreed", "token-cache")))
     finally:
