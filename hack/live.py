@@ -5,8 +5,8 @@
 
 Run it from the collection root with a Python that has ansible-core (``make test-live`` does); when the
 root is not at ``.../ansible_collections/mailops/hosted_mail``, the Ansible part runs in the build copy
-(``hack/build-copy.sh``). Credentials come from
-the environment, one pair per vendor; a vendor whose pair is unset is skipped with one line:
+(``hack/build-copy.sh``). Credentials come from the environment, one pair per vendor; a vendor whose
+pair is unset is skipped with one line:
 
 - NetAngels: ``NETANGELS_LIVE_API_KEY`` and ``NETANGELS_LIVE_DOMAIN`` (a mail domain of the account);
   optional ``NETANGELS_LIVE_API_URL``, ``NETANGELS_LIVE_AUTH_URL`` (default: the real vendor URLs).
@@ -893,8 +893,9 @@ def leftovers(client, config, report_dir):
     return found
 
 
-def cleanup(client, config, report_dir, out):
+def cleanup(client, guard, report_dir, out):
     """Remove what leftovers() lists, and only that."""
+    config = guard.config
     if config.netangels:
         domain_id = client.domain_id()
         for mailbox in client.prefixed_mailboxes(domain_id):
@@ -902,7 +903,7 @@ def cleanup(client, config, report_dir, out):
             out("cleanup: deleted mailbox %s@%s (%s)" % (mailbox["name"], config.netangels["domain"], answer.status))
     if config.yandex:
         path = snapshot_path(report_dir, config)
-        client._guard_allow_rules()  # pylint: disable=protected-access
+        guard.rules_writable = True
         if os.path.exists(path):
             with open(path, encoding="utf-8") as handle:
                 saved = json.load(handle)
@@ -1081,14 +1082,13 @@ def live(args, env, out):  # pylint: disable=too-many-locals,too-many-branches,t
     with Guard(config, args.max_requests, args.max_minutes * 60) as guard:
         report = Report(config, values, guard)
         client = Client(config, guard.url)
-        client._guard_allow_rules = lambda: setattr(guard, "rules_writable", True)  # pylint: disable=protected-access
         # random passwords made for this run for every test mailbox (a real mailbox never gets a published one)
         state = {"created": [], "password": "Ml1-" + secrets.token_urlsafe(18), "password_2": "Ml2-" + secrets.token_urlsafe(18)}
         if config.netangels:
             state["domain_id"] = client.domain_id()
             state["domain"] = next(d for d in client.walk("/api/v2/mail/domains/") if d["id"] == state["domain_id"])
         if args.cleanup:
-            cleanup(client, config, report_dir, out)
+            cleanup(client, guard, report_dir, out)
             remaining = leftovers(client, config, report_dir)
             out("cleanup: done; nothing left" if not remaining else "cleanup: still there: " + "; ".join(remaining))
             return 0 if not remaining else 1
