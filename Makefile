@@ -15,11 +15,11 @@ test: ## every stage: sanity, units, integration (ansible-core 2.19 and 2.21), m
 
 test-live: ## the REAL vendor APIs: assumption probes, live-capable targets, bulk module, roles (credentials: docs/docsite/rst/live.rst); never part of `make test`
 	@hack/venv.sh core-2.19 >/dev/null
-	@.venv/core-2.19/bin/python hack/live.py --report-dir build/live
+	@.venv/core-2.19/bin/python -m tests.live --report-dir build/live
 
 test-live-cleanup: ## remove what an interrupted `make test-live` left (mailops-live-* mailboxes, test routing rules) and nothing else
 	@hack/venv.sh core-2.19 >/dev/null
-	@.venv/core-2.19/bin/python hack/live.py --cleanup --report-dir build/live
+	@.venv/core-2.19/bin/python -m tests.live --cleanup --report-dir build/live
 
 sanity: ## ansible-test sanity on ansible-core 2.19 (Python 3.11) and 2.21 (Python 3.12)
 	hack/test.sh sanity

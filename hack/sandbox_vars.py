@@ -10,7 +10,7 @@ Subcommands:
     ``sandbox_url``, ``netangels_api_key``, ``netangels_api_token``, ``yandex360_oauth_token``
     and ``yandex360_org_id`` (the seed's first API key, static token, OAuth token and that
     token's first organisation), and ``live_mode: false`` with the targets' ``test_prefix``
-    (``it.``) and ``test_domain`` (``example.com``); ``hack/live.py`` writes the same file for
+    (``it.``) and ``test_domain`` (``example.com``); ``python -m tests.live`` writes the same file for
     live mode.
 
 ``env --url URL --seed SEED``

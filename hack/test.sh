@@ -86,10 +86,10 @@ stage_integration() {
 }
 
 stage_live_selftest() {
-    # live mode (hack/live.py, `make test-live`) against the API sandbox without its control interface:
+    # live mode (python -m tests.live, `make test-live`) against the API sandbox without its control interface:
     # skip lines without credentials, a passing run and its report, a contradicted assumption, the
     # leftovers refusal and the cleanup command, the guard's bounds, no secret in the output
-    with_venv core-2.19 python hack/live.py --self-test --report-dir "${BUILD_ROOT}/live-selftest"
+    with_venv core-2.19 python -m tests.live --self-test --report-dir "${BUILD_ROOT}/live-selftest"
 }
 
 stage_molecule() {

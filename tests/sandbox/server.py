@@ -58,7 +58,7 @@ class SandboxServer:
     ``settings``: behaviour switches applied after the seed (see ``state.SETTINGS_DEFAULTS``).
     ``faults``: the start fault plan (see ``faults``). A reset returns to seed, settings and faults.
     ``control``: False serves the two vendor APIs only, without ``/_sandbox/`` (404 there), as a real
-    server would (the live-mode self-test, ``hack/live.py --self-test``).
+    server would (the live-mode self-test, ``python -m tests.live --self-test``).
     """
 
     def __init__(self, seed: dict | None = None, host: str = "127.0.0.1", port: int = 0, settings: dict | None = None,
