@@ -11,7 +11,9 @@ pair is unset is skipped with one line:
 - NetAngels: ``NETANGELS_LIVE_API_KEY`` and ``NETANGELS_LIVE_DOMAIN`` (a mail domain of the account);
   optional ``NETANGELS_LIVE_API_URL``, ``NETANGELS_LIVE_AUTH_URL`` (default: the real vendor URLs).
 - Yandex 360: ``YANDEX360_LIVE_OAUTH_TOKEN`` and ``YANDEX360_LIVE_ORG_ID``; optional
-  ``YANDEX360_LIVE_API_URL``.
+  ``YANDEX360_LIVE_API_URL``. By default every routing rule of the organisation stays in force (test
+  rules are only added next to them); ``YANDEX360_LIVE_REPLACE_RULES=1`` also runs the
+  ``LIST_REPLACING_TARGETS``, which replace the whole list for about a minute (a test organisation).
 
 Safety, in one place (``Guard``): every request, the probes' and the modules', goes through a small
 reverse proxy on loopback that counts them and refuses (403, the run then fails) any write that is
@@ -25,13 +27,14 @@ rules that look like test rules (they name ``PREFIX`` or an RFC 2606 example dom
 rule list from an unfinished run exists, naming them and ``make test-live-cleanup``
 (``--cleanup``, which removes only those); save the organisation's rules (``build/live/``, local
 only); run the probes (``PROBES``: one per assumption of ``tests/sandbox/assumptions.py``, or a
-reason why not); run the live-capable integration targets (``LIVE_TARGETS``; their sandbox-only
-checks are skipped and counted) and ``tests/live/live.yml`` (the bulk module and the roles);
+reason why not); run the live-capable integration targets (``LIVE_TARGETS``, without ``LIST_REPLACING_TARGETS``
+unless opted in; their sandbox-only checks are skipped and counted) and ``tests/live/live.yml`` (the bulk module and the roles);
 then, always, delete the ``PREFIX`` mailboxes and put the saved rules back exactly. Last, the
 report ``build/live/report.md`` (printed too): per assumption agreed / disagreed (with what the API
 answered, redacted) / not exercised, the targets, the skips, the request counts. Exit status: 0
 passed, 1 a test failed or an assumption was disagreed, 2 bad usage, 3 refused to start.
 
-``python -m tests.live --self-test`` (``hack/test.sh live-selftest``) proves all that against the API sandbox started
-without its control interface, as a real server would be.
+``python -m tests.live --self-test`` (``hack/test.sh live-selftest``) proves all that against the API sandbox
+started without its control interface, as a real server would be. The modules: ``config`` (what may be
+touched, bounds, environment), ``guard``, ``client``, ``probes``, ``report``, ``runner``, ``selftest``.
 """

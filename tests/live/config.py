@@ -28,6 +28,14 @@ LIVE_TARGETS = {
 }
 """Integration targets that run in live mode (with ``live_mode: true``; they use ``test_prefix``/``test_domain``)."""
 
+REPLACE_RULES_VAR = "YANDEX360_LIVE_REPLACE_RULES"
+LIST_REPLACING_TARGETS = ("yandex360_routing_rules", "yandex360_routing_rules_info")
+REPLACING_REASON = "they replace the organisation's whole routing-rule list while they run"
+"""Live targets that replace the organisation's WHOLE routing-rule list with test rules for about a
+minute (the organisation's own rules are not in force meanwhile). They run only when the operator
+sets ``REPLACE_RULES_VAR=1`` (on a test organisation); by default a run leaves every existing rule
+in force: the probes and ``tests/live/live.yml`` add test rules next to them and take them out again."""
+
 SANDBOX_ONLY_TARGETS = {
     "bad_input": "asserts the sandbox's request log for every bad input",
     "faults": "needs injected faults (/_sandbox/faults)",
@@ -52,6 +60,7 @@ class Config:  # pylint: disable=too-few-public-methods
 
     def __init__(self, env):
         self.netangels = self.yandex = None
+        self.replace_rules = env.get(REPLACE_RULES_VAR, "") == "1"
         self.skips = []
         self.errors = []
         key, domain = env.get("NETANGELS_LIVE_API_KEY", ""), env.get("NETANGELS_LIVE_DOMAIN", "")
@@ -69,6 +78,11 @@ class Config:  # pylint: disable=too-few-public-methods
                 self.errors.append("Yandex 360: YANDEX360_LIVE_ORG_ID must be a number")
             self.yandex = {"oauth_token": token, "org_id": org.strip(),
                            "api_url": env.get("YANDEX360_LIVE_API_URL") or DEFAULTS["YANDEX360_LIVE_API_URL"]}
+            if env.get(REPLACE_RULES_VAR, "") not in ("", "0", "1"):
+                self.errors.append("Yandex 360: %s must be 1 (or unset)" % REPLACE_RULES_VAR)
+            elif not self.replace_rules:
+                self.skips.append("live Yandex 360: %s skipped: %s (set %s=1 to run them, on a test organisation)" % (
+                    ", ".join(LIST_REPLACING_TARGETS), REPLACING_REASON, REPLACE_RULES_VAR))
         elif token or org:
             self.errors.append("Yandex 360: set both YANDEX360_LIVE_OAUTH_TOKEN and YANDEX360_LIVE_ORG_ID (only one is set)")
         else:

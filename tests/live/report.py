@@ -11,7 +11,7 @@ import re
 import time
 from collections import Counter
 
-from .config import CLEANUP_RESERVE, PREFIX, SANDBOX_ONLY_TARGETS
+from .config import CLEANUP_RESERVE, LIST_REPLACING_TARGETS, PREFIX, REPLACE_RULES_VAR, REPLACING_REASON, SANDBOX_ONLY_TARGETS
 from .probes import PROBES
 
 
@@ -83,6 +83,11 @@ def write_report(report, guard, results, report_dir, started, extra_lines):
         rc = results["playbook"][0]
         lines.append("- tests/live/live.yml (bulk module, roles): %s" % ("passed" if rc == 0 else "FAILED (exit %s)" % rc))
     lines.append("- sandbox-only targets skipped: %d (%s)" % (len(SANDBOX_ONLY_TARGETS), ", ".join(sorted(SANDBOX_ONLY_TARGETS))))
+    if report.config.yandex and report.config.replace_rules:
+        lines.append("- list-replacing targets run (%s=1): %s; %s" % (REPLACE_RULES_VAR, ", ".join(LIST_REPLACING_TARGETS), REPLACING_REASON))
+    elif report.config.yandex:
+        lines.append("- list-replacing targets skipped: %d (%s): %s; %s=1 runs them" % (
+            len(LIST_REPLACING_TARGETS), ", ".join(LIST_REPLACING_TARGETS), REPLACING_REASON, REPLACE_RULES_VAR))
     skips = results.get("skips") or Counter()
     skipped = ", ".join("%s %d" % kv for kv in sorted(skips.items())) or "none"
     lines.append("- sandbox-only checks skipped inside live targets: %d (%s)" % (sum(skips.values()), skipped))

@@ -17,7 +17,7 @@ import time
 from collections import Counter
 
 from .client import Client
-from .config import LEFTOVER_RULE_RE, LIVE_TARGETS, PREFIX, SKIP_MARK, Config
+from .config import LEFTOVER_RULE_RE, LIST_REPLACING_TARGETS, LIVE_TARGETS, PREFIX, SKIP_MARK, Config
 from .guard import Guard
 from .probes import PROBE_FUNCTIONS, judge_traffic, load_assumptions
 from .report import Report, write_report
@@ -120,7 +120,8 @@ def run_ansible(config, guard, report_dir, args, results, passwords):  # pylint:
     try:
         write_vars(config_path, variables)
         write_vars(vars_path, variables)
-        targets = [t for vendor, names in LIVE_TARGETS.items() if getattr(config, "netangels" if vendor == "netangels" else "yandex") for t in names]
+        targets = [t for vendor, names in LIVE_TARGETS.items() if getattr(config, "netangels" if vendor == "netangels" else "yandex") for t in names
+                   if t not in LIST_REPLACING_TARGETS or config.replace_rules]
         if targets and not args.probes_only:
             log = os.path.join(report_dir, "integration.log")
             rc = run_logged([os.path.join(os.path.dirname(sys.executable), "ansible-test"), "integration", "--python", python,

@@ -13,44 +13,36 @@ import subprocess
 import sys
 import time
 
+from ..sandbox.server import SandboxServer
+from ..sandbox.state import load_seed_file
 from .client import Client
-from .config import LIVE_TARGETS, PREFIX, SANDBOX_ONLY_TARGETS, Config
+from .config import LIVE_TARGETS, PREFIX, REPLACE_RULES_VAR, SANDBOX_ONLY_TARGETS, Config
 from .guard import Guard
 from .probes import PROBES, assumption_names
 
 
 SELF_TEST_SEED = os.path.join("tests", "sandbox", "seed.json")
+OWN_RULE_MARK = "postmaster@corp.test"
+"""The address of the organisation's own (non-test) rule that the self-test plants before a run."""
 
 
 class Sandbox:
-    """``python -m tests.sandbox --no-control`` in the background."""
+    """The API sandbox without its control interface (as a real server), served in this process.
 
-    def __init__(self, workdir, *options):
-        self.url_file = os.path.join(workdir, "sandbox-%d.url" % int(time.time() * 1000))
-        self.log = open(os.path.join(workdir, "sandbox.log"), "a", encoding="utf-8")  # pylint: disable=consider-using-with
-        self.process = subprocess.Popen([sys.executable, "-m", "tests.sandbox", "--no-control", "--seed", SELF_TEST_SEED,  # pylint: disable=consider-using-with
-                                         "--url-file", self.url_file] + list(options), stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL)
-        for dummy in range(300):
-            if os.path.exists(self.url_file):
-                with open(self.url_file, encoding="utf-8") as handle:
-                    self.url = handle.read().strip()
-                if self.url:
-                    return
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("the sandbox did not start (log: %s)" % self.log.name)
+    The live run reaches it over HTTP only; the self-test reads the sandbox's own request log to see
+    every routing-rule list that was written (``rule_puts``).
+    """
+
+    def __init__(self, **settings):
+        self.server = SandboxServer(seed=load_seed_file(SELF_TEST_SEED), settings=settings, control=False).start()
+        self.url = self.server.url
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
+        self.server.stop()
+
+    def rule_puts(self):
+        """The bodies of every PUT of routing rules the sandbox received, in order."""
+        return [entry["body"] for entry in self.server.requests("PUT", "/admin/") if entry["path"].endswith("/mail/routing/rules")]
 
     def env(self, domain):
         """The live environment pointing at this sandbox (its seed's credentials) for ``domain``."""
@@ -71,7 +63,8 @@ def read_text(path):
 
 
 def self_test(args):  # pylint: disable=too-many-locals,too-many-statements
-    """(0) PROBES and the targets are complete; (d) no credentials; (a) a passing run; (c) leftovers; (b) a disagreement."""
+    """(0) PROBES and the targets are complete; (d) no credentials; (a) a passing run that leaves the own rules in force;
+    (e) the opt-in run of the list-replacing targets; (c) leftovers; (b) a disagreement."""
     problems = []
     base = os.path.abspath(args.report_dir)
     os.makedirs(base, exist_ok=True)
@@ -101,14 +94,14 @@ def self_test(args):  # pylint: disable=too-many-locals,too-many-statements
     lines = [line for line in output.splitlines() if line.strip()]
     expect("(d) no credentials: exit 0 and two skip lines (%s, %r)" % (rc, lines), rc == 0 and len(lines) == 2 and all("skipped" in line for line in lines))
 
-    sandbox = Sandbox(base)
+    sandbox = Sandbox()
     try:
         env = sandbox.env("example.org")
         with Guard(Config(env), 100, 120) as guard:
             client = Client(guard.config, guard.url)
             domain_id = client.domain_id()
             before = client.walk("/api/v2/mail/domains/%d/mailboxes/" % domain_id)
-            own_rules = [{"condition": {"address:to": "postmaster@corp.test"}, "actions": [{"action": "forward", "data": {"email": "ops@corp.test"}}]}]
+            own_rules = [{"condition": {"address:to": OWN_RULE_MARK}, "actions": [{"action": "forward", "data": {"email": "ops@corp.test"}}]}]
             guard.rules_writable = True
             client.put_rules(own_rules)
             own_rules = client.rules()
@@ -122,6 +115,7 @@ def self_test(args):  # pylint: disable=too-many-locals,too-many-statements
             guard.max_requests = guard.count + 1
             answers = [client.call("GET", "/api/v2/mail/domains/"), client.call("GET", "/api/v2/mail/domains/")]
             expect("the guard refuses requests past the budget (%s)" % [a.status for a in answers], [a.status for a in answers] == [200, 403])
+        puts_before = len(sandbox.rule_puts())
         started = time.monotonic()
         rc, output = run(env, "--keep-secrets-file", report_dir=os.path.join(base, "agreed"))
         report = read_text(os.path.join(base, "agreed", "report.md"))
@@ -135,16 +129,38 @@ def self_test(args):  # pylint: disable=too-many-locals,too-many-statements
             client = Client(guard.config, guard.url)
             expect("(a) the domain's other mailboxes are untouched", client.walk("/api/v2/mail/domains/%d/mailboxes/" % domain_id) == before)
             expect("(a) the organisation's rules are back exactly", client.rules() == own_rules)
+        puts = sandbox.rule_puts()[puts_before:]
+        expect("(a) by default the organisation's own rule stays in force: each of the %d rule lists written holds it (%d do not)" % (
+            len(puts), len([body for body in puts if OWN_RULE_MARK not in json.dumps(body)])),
+               puts and all(OWN_RULE_MARK in json.dumps(body) for body in puts))
+        expect("(a) the list-replacing targets are skipped, with the reason, in the output and the report",
+               "list-replacing targets skipped: 2 (yandex360_routing_rules, yandex360_routing_rules_info)" in report
+               and "yandex360_routing_rules_info skipped: they replace" in output and REPLACE_RULES_VAR + "=1" in output)
         logs = [os.path.join(base, "agreed.out")] + [os.path.join(base, "agreed", name) for name in ("integration.log", "live-playbook.log", "report.md")]
         check = subprocess.run([sys.executable, os.path.join("hack", "check_secrets.py"), "--seed", SELF_TEST_SEED,
                                 "--secrets-file", os.path.join(base, "agreed", "secrets.txt"),
                                 "--secrets-file", os.path.join("tests", "integration", "secrets.txt")] + [p for p in logs if os.path.exists(p)],
                                capture_output=True, text=True, check=False)
         expect("(a) no secret in the live-mode output and logs (%s)" % check.stdout.strip().replace("\n", " / ")[:300], check.returncode == 0)
+
+        yandex_only = {k: v for k, v in env.items() if k.startswith("YANDEX360_LIVE_")}
+        puts_before = len(sandbox.rule_puts())
+        started = time.monotonic()
+        rc, output = run(dict(yandex_only, **{REPLACE_RULES_VAR: "1"}), report_dir=os.path.join(base, "replace-rules"))
+        report = read_text(os.path.join(base, "replace-rules", "report.md"))
+        print("self-test: (e) the %s=1 run (Yandex 360 only) took %d s" % (REPLACE_RULES_VAR, time.monotonic() - started))
+        puts = sandbox.rule_puts()[puts_before:]
+        expect("(e) with %s=1 the list-replacing targets run and pass (exit %s; see %s.out)" % (REPLACE_RULES_VAR, rc, os.path.join(base, "replace-rules")),
+               rc == 0 and "integration targets yandex360_routing_rules, yandex360_routing_rules_info: passed" in report
+               and "list-replacing targets run (%s=1)" % REPLACE_RULES_VAR in report)
+        expect("(e) they did replace the whole list (%d of %d rule lists written lack the own rule)" % (
+            len([body for body in puts if OWN_RULE_MARK not in json.dumps(body)]), len(puts)), any(OWN_RULE_MARK not in json.dumps(body) for body in puts))
+        with Guard(Config(env), 100, 120) as guard:
+            expect("(e) the organisation's rules are back exactly", Client(guard.config, guard.url).rules() == own_rules)
     finally:
         sandbox.stop()
 
-    sandbox = Sandbox(base, "--aliases-shape", "list", "--expired-token-status", "401")
+    sandbox = Sandbox(aliases_shape="list", expired_token_status=401)
     try:
         env = sandbox.env("example.com")
         with Guard(Config(env), 100, 120) as guard:
