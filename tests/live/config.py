@@ -28,13 +28,15 @@ LIVE_TARGETS = {
 }
 """Integration targets that run in live mode (with ``live_mode: true``; they use ``test_prefix``/``test_domain``)."""
 
-REPLACE_RULES_VAR = "YANDEX360_LIVE_REPLACE_RULES"
 LIST_REPLACING_TARGETS = ("yandex360_routing_rules", "yandex360_routing_rules_info")
-REPLACING_REASON = "they replace the organisation's whole routing-rule list while they run"
 """Live targets that replace the organisation's WHOLE routing-rule list with test rules for about a
 minute (the organisation's own rules are not in force meanwhile). They run only when the operator
 sets ``REPLACE_RULES_VAR=1`` (on a test organisation); by default a run leaves every existing rule
 in force: the probes and ``tests/live/live.yml`` add test rules next to them and take them out again."""
+REPLACE_RULES_VAR = "YANDEX360_LIVE_REPLACE_RULES"
+"""The operator's opt-in: ``YANDEX360_LIVE_REPLACE_RULES=1`` also runs LIST_REPLACING_TARGETS (anything but 1, 0 or unset is an error)."""
+REPLACING_REASON = "they replace the organisation's whole routing-rule list while they run"
+"""Why LIST_REPLACING_TARGETS are opt-in, as the start line and the report say it."""
 
 SANDBOX_ONLY_TARGETS = {
     "bad_input": "asserts the sandbox's request log for every bad input",
