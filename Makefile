@@ -17,7 +17,7 @@ SESSIONS ?=
 # without it, `make lock` keeps the current pins where they still fit.
 LOCK_ARGS ?=
 
-.PHONY: help test list sanity units integration molecule lint docs changelog extra-checks controller ee docs-site ee-context demo bench sandbox bootstrap lock offline-pip clean
+.PHONY: help test test-live test-live-cleanup list sanity units integration live-selftest molecule lint docs changelog extra-checks controller ee docs-site ee-context demo bench sandbox bootstrap lock offline-pip clean
 
 help: ## show this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -30,10 +30,16 @@ $(NOX_STAMP): hack/requirements/nox.lock
 
 bootstrap: $(NOX_STAMP) ## install nox, antsibull-nox and uv into .venv/nox (the other targets do it when needed)
 
-test: $(NOX_STAMP) ## every stage (sanity, units, integration on ansible-core 2.19 and 2.21, molecule, lint, docs, changelog, extra checks, controller, ee, docs-site) and a table of their times
+test: $(NOX_STAMP) ## every stage (sanity, units, integration on ansible-core 2.19 and 2.21, live-selftest, molecule, lint, docs, changelog, extra checks, controller, ee, docs-site) and a table of their times
 	@mkdir -p build && rm -f build/nox-report.json
 	@rc=0; $(NOX) --report build/nox-report.json $(if $(SESSIONS),--sessions $(SESSIONS)) </dev/null || rc=$$?; \
 		$(NOX_VENV)/bin/python hack/stage_table.py build/nox-report.json || rc=1; exit $$rc
+
+test-live: $(NOX_STAMP) ## the REAL vendor APIs: assumption probes, live-capable targets, bulk module, roles (credentials: docs/docsite/rst/live.rst); never part of `make test`
+	@$(NOX) --sessions live
+
+test-live-cleanup: $(NOX_STAMP) ## remove what an interrupted `make test-live` left (mailops-live-* mailboxes, test routing rules) and nothing else
+	@$(NOX) --sessions live-cleanup
 
 list: $(NOX_STAMP) ## every nox session with its description
 	$(NOX) --list
@@ -46,6 +52,9 @@ units: $(NOX_STAMP) ## ansible-test units --venv on both ansible-core versions
 
 integration: $(NOX_STAMP) ## ansible-test integration against the API sandbox, then the secrets check (TARGETS="a b" picks targets)
 	$(NOX) --sessions integration-2.19 integration-2.21 $(if $(TARGETS),-- $(TARGETS))
+
+live-selftest: $(NOX_STAMP) ## live mode against the API sandbox without its control interface (the report, a contradicted assumption, leftovers, cleanup)
+	$(NOX) --sessions live-selftest
 
 molecule: $(NOX_STAMP) ## the roles' molecule scenarios against the API sandbox, no container (ROLES="a b" picks roles)
 	$(NOX) --sessions molecule $(if $(ROLES),-- $(ROLES))

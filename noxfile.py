@@ -40,6 +40,7 @@ STAGES = [
     "units-2.21",
     "integration-2.19",
     "integration-2.21",
+    "live-selftest",
     "molecule",
     "ansible-lint",
     "ansible-doc",
@@ -221,6 +222,34 @@ def integration_session(core: str) -> None:
 
 for _core in CORE_PYTHON:
     integration_session(_core)
+
+
+# --- live mode (tests/live): the real vendor APIs, and its self-test against the sandbox -----------
+
+def run_live(session: nox.Session, *args: str) -> None:
+    """``python -m tests.live ARGS`` in a copy of the collection, with ansible-core 2.19 (see tests/live/__init__.py)."""
+    session.install(ansible_core("2.19"), "flask", "requests")
+    tree = collection_tree(session)
+    with session.chdir(tree.current_path):
+        session.run("python", "-m", "tests.live", *args)
+
+
+@nox.session(python=interpreter("3.11"), default=False)
+def live(session: nox.Session) -> None:
+    """make test-live: probes of every assumption, the live-capable targets, the bulk module and the roles against the REAL APIs (credentials: docs/docsite/rst/live.rst); skips a vendor without them"""
+    run_live(session, "--report-dir", str(BUILD / "live"), *session.posargs)
+
+
+@nox.session(name="live-cleanup", python=interpreter("3.11"), default=False)
+def live_cleanup(session: nox.Session) -> None:
+    """make test-live-cleanup: remove what an interrupted live run left (mailops-live-* mailboxes, test routing rules) and nothing else"""
+    run_live(session, "--cleanup", "--report-dir", str(BUILD / "live"))
+
+
+@nox.session(name="live-selftest", python=interpreter("3.11"), default=False)
+def live_selftest(session: nox.Session) -> None:
+    """Live mode against the API sandbox without its control interface: skip lines, a passing run and its report, a contradicted assumption, leftovers, cleanup, bounds, no secret"""
+    run_live(session, "--self-test", "--report-dir", str(BUILD / "live-selftest"))
 
 
 # --- the roles' molecule scenarios -----------------------------------------------------------------

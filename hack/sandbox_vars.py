@@ -9,7 +9,9 @@ Subcommands:
     Write ansible-test's ``tests/integration/integration_config.yml``: the variables
     ``sandbox_url``, ``netangels_api_key``, ``netangels_api_token``, ``yandex360_oauth_token``
     and ``yandex360_org_id`` (the seed's first API key, static token, OAuth token and that
-    token's first organisation).
+    token's first organisation), and ``live_mode: false`` with the targets' ``test_prefix``
+    (``it.``) and ``test_domain`` (``example.com``); ``python -m tests.live`` writes the same file for
+    live mode.
 
 ``env --url URL --seed SEED``
     Print ``export NAME=value`` lines (shell-quoted) for the modules' environment fallbacks:
@@ -66,6 +68,7 @@ def config_text(url, seed_path):
     """The text of integration_config.yml for a sandbox (JSON scalars are valid YAML)."""
     variables = {"sandbox_url": url.rstrip("/")}
     variables.update(credentials(seed_path))
+    variables.update({"live_mode": False, "test_prefix": "it.", "test_domain": "example.com"})
     lines = ["# Written by hack/sandbox_vars.py for one test run; not part of the collection."]
     lines += ["%s: %s" % (name, json.dumps(value)) for name, value in variables.items()]
     return "\n".join(lines) + "\n"

@@ -31,6 +31,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", default=DEFAULT_SEED_FILE, metavar="FILE.json", help="seed file (default: seed.json beside this package)")
     parser.add_argument("--url-file", metavar="FILE", help="also write the URL to FILE (removed on exit)")
     parser.add_argument("--access-log", action="store_true", help="log every request to standard error")
+    parser.add_argument("--no-control", action="store_true",
+                        help="serve the vendor APIs only: no /_sandbox/ control interface, as a real server (live-mode self-test)")
     settings = parser.add_argument_group("behaviour switches (also PUT /_sandbox/settings)")
     settings.add_argument("--token-ttl", type=float, metavar="SECONDS", help="lifetime of NetAngels tokens")
     settings.add_argument("--expired-token-status", type=int, choices=EXPIRED_TOKEN_STATUS_CHOICES, help="status for an expired token")
@@ -83,7 +85,8 @@ def build_server(args: argparse.Namespace) -> SandboxServer:
     if args.latency:
         rules.insert(0, FaultRule.from_dict({"kind": "latency", "seconds": args.latency}))
     return SandboxServer(seed=seed_from(args), host=check_loopback(args.host), port=args.port, settings=settings,
-                         faults=FaultPlan(rules, args.fault_seed).to_dict(), access_log=args.access_log)
+                         faults=FaultPlan(rules, args.fault_seed).to_dict(), access_log=args.access_log,
+                         control=not args.no_control)
 
 
 def write_url_file(path: str, url: str) -> None:

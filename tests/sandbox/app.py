@@ -23,7 +23,8 @@ from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from . import assumptions, control, netangels, yandex360
+from . import assumptions, netangels, yandex360
+from . import control as control_interface
 from .state import SandboxState, current_state
 
 CONTROL_PREFIX = "/_sandbox/"
@@ -65,13 +66,14 @@ class DropConnectionMiddleware:  # pylint: disable=too-few-public-methods
         return result
 
 
-def create_app(state: SandboxState) -> Flask:
-    """Return a Flask app serving both vendor APIs and the control interface from ``state``."""
+def create_app(state: SandboxState, control: bool = True) -> Flask:
+    """Return a Flask app serving both vendor APIs and (unless ``control`` is False) the control interface from ``state``."""
     app = Flask(__name__)
     app.json.sort_keys = False
     app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
     app.extensions["mailops_sandbox"] = state
-    app.register_blueprint(control.blueprint)
+    if control:
+        app.register_blueprint(control_interface.blueprint)
     app.register_blueprint(netangels.gateway)
     app.register_blueprint(netangels.mail)
     app.register_blueprint(yandex360.blueprint)

@@ -9,19 +9,11 @@ for each one; this module is the single place where that choice is recorded. The
 every such behaviour from here, so it behaves exactly as written below. If the real API is ever
 seen to behave differently, change the assumption here (and only here) and run the tests.
 
-Each assumption the sandbox's code reads is a named constant followed by its docstring, or a small
-pure function. Nothing in this module knows about Flask or HTTP servers. A few assumptions are
-behaviours the code implements with no value to read; so that this list is complete, they are:
-
-- NetAngels ignores body fields it does not know, silently: ``name`` or ``password`` in a mailbox
-  PUT change nothing, ``quota`` on create is not applied. Only the documented fields act.
-- NetAngels JSON bodies must be sent with ``Content-Type: application/json``; anything else is a 400.
-- The NetAngels domain list pages exactly like the mailbox list (same ``offset``/``limit`` rules).
-- Yandex 360 checks a request in this order: a missing or unknown token (401) before an unknown
-  organisation (404), an unknown organisation before a token without rights on it (403). A
-  read-only token gets 403 on PUT.
-- No rate limit is documented for either API: the sandbox never answers 429 unless a fault asks
-  for it (see ``RETRY_AFTER_DEFAULT``).
+Each assumption is a named constant followed by its docstring, or a small pure function. Most are
+used by the sandbox's code directly; a few only describe a behaviour that the code implements
+(for example ``UNKNOWN_BODY_FIELDS``), so that this list is complete. Live mode (``tests/live``)
+reads every one of them: its report says, per name, whether the real API agreed. Nothing in this
+module knows about Flask or HTTP servers.
 """
 
 from __future__ import annotations
@@ -71,6 +63,9 @@ PAGE_LIMIT_MAX = 100
 
 PAGE_LIMIT_DEFAULT = 10
 """``limit`` used when the query has none (undocumented)."""
+
+PAGING_ON_DOMAINS = True
+"""The domain list pages exactly like the mailbox list (same ``offset``/``limit`` rules)."""
 
 LIST_ORDER = "id"
 """Lists are sorted by ascending ``id``; the ``order`` parameter is accepted and ignored."""
@@ -172,6 +167,13 @@ MAILBOX_DEFAULTS = {"comment": "", "quota": 1024, "is_local": True, "state": MAI
 DOMAIN_DEFAULTS = {"state": "active", "validated": True, "quota": 102400, "dkim": False}
 """Field values of a seeded domain that the seed leaves out. ``dkim`` is assumed to be a bool.
 A domain's ``used`` is always the sum of its mailboxes' ``used``."""
+
+UNKNOWN_BODY_FIELDS = "ignore"
+"""NetAngels ignores body fields it does not know, silently (``name`` or ``password`` in a mailbox
+PUT change nothing; ``quota`` on create is not applied). Only the documented fields act."""
+
+JSON_CONTENT_TYPE_REQUIRED = True
+"""JSON bodies must be sent with ``Content-Type: application/json``; anything else is a 400."""
 
 MISSING_TRAILING_SLASH_STATUS = 404
 """A NetAngels path without its trailing slash answers 404 (no redirect)."""
@@ -357,6 +359,10 @@ def read_batch_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
 YANDEX_AUTH_SCHEME = "OAuth"
 """The only accepted ``Authorization`` scheme (``OAuth <token>``); ``Bearer`` is refused with 401."""
 
+YANDEX_AUTH_ORDER = ("401 missing or unknown token", "404 unknown organisation", "403 token not allowed for the organisation")
+"""Order of the checks: a bad token is reported before an unknown org, an unknown org before a
+token that lacks rights on it. A read-only token gets 403 on PUT."""
+
 YANDEX_BAD_ORG_ID_STATUS = 400
 """Status for an ``orgId`` that is not an integer (grpc-gateway reports a type mismatch)."""
 
@@ -443,6 +449,9 @@ def yandex_readback_rule(rule: dict) -> dict:
 # ---------------------------------------------------------------------------------------------
 # Both APIs: rate limits and proxy errors
 # ---------------------------------------------------------------------------------------------
+
+RATE_LIMIT = None
+"""No rate limit is documented; the sandbox never answers 429 unless a fault asks for it."""
 
 RETRY_AFTER_DEFAULT = 1
 """``Retry-After`` (seconds) sent with an injected 429 when the fault names none."""

@@ -57,10 +57,12 @@ class SandboxServer:
     ``seed``: a seed dict; None loads the default ``seed.json``; ``{}`` starts empty.
     ``settings``: behaviour switches applied after the seed (see ``state.SETTINGS_DEFAULTS``).
     ``faults``: the start fault plan (see ``faults``). A reset returns to seed, settings and faults.
+    ``control``: False serves the two vendor APIs only, without ``/_sandbox/`` (404 there), as a real
+    server would (the live-mode self-test, ``python -m tests.live --self-test``).
     """
 
     def __init__(self, seed: dict | None = None, host: str = "127.0.0.1", port: int = 0, settings: dict | None = None,
-                 faults: list | dict | None = None, access_log: bool = False) -> None:
+                 faults: list | dict | None = None, access_log: bool = False, control: bool = True) -> None:
         if seed is None:
             seed = load_seed_file()
         if settings:
@@ -69,7 +71,7 @@ class SandboxServer:
         self.port = port
         self.access_log = access_log
         self.state = SandboxState(seed, faults)
-        self.app = create_app(self.state)
+        self.app = create_app(self.state, control=control)
         self._server = None
         self._thread: threading.Thread | None = None
 
