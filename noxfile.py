@@ -236,7 +236,7 @@ def run_live(session: nox.Session, *args: str) -> None:
 
 @nox.session(python=interpreter("3.11"), default=False)
 def live(session: nox.Session) -> None:
-    """make test-live: probes of every assumption, the live-capable targets, the bulk module and the roles against the REAL APIs (credentials: docs/docsite/rst/live.rst); skips a vendor without them"""
+    """make test-live: assumption probes, live-capable targets, bulk module and roles against the REAL APIs (docs/docsite/rst/live.rst)"""
     run_live(session, "--report-dir", str(BUILD / "live"), *session.posargs)
 
 
@@ -248,7 +248,7 @@ def live_cleanup(session: nox.Session) -> None:
 
 @nox.session(name="live-selftest", python=interpreter("3.11"), default=False)
 def live_selftest(session: nox.Session) -> None:
-    """Live mode against the API sandbox without its control interface: skip lines, a passing run and its report, a contradicted assumption, leftovers, cleanup, bounds, no secret"""
+    """Live mode against the sandbox without its control interface: skips, report, a contradicted assumption, leftovers, cleanup, bounds"""
     run_live(session, "--self-test", "--report-dir", str(BUILD / "live-selftest"))
 
 
