@@ -128,6 +128,8 @@ def onboarding_plan(people, domain, mailboxes, credentials_dir, base_dir, passwo
     problems = []
     if not domain:
         problems.append('mailbox_onboarding_domain is empty')
+    if isinstance(password_length, str) and password_length.strip().isdigit():
+        password_length = int(password_length)  # a templated number, before ansible-core 2.19
     why = check_length(password_length)
     if why:
         problems.append('mailbox_onboarding_' + why)

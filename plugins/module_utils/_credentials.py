@@ -73,7 +73,7 @@ def check_directory(directory, create):
         return private_directory(directory, WHAT, create=create)
     except PrivateDirectoryError as exc:
         raise InputError('%s; the generated passwords are not written to a directory others can read or replace '
-                         '(credentials_dir)' % exc) from None
+                         '(credentials_dir); nothing was changed' % exc) from None
 
 
 def check_files(paths):
