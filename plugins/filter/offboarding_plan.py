@@ -14,7 +14,7 @@ description:
     against one listing of the domain (and the Yandex 360 routing rules), and works out every write of the role. Every
     problem is reported at once, before the role's first write.
   - 'Refused: a name that is not a mailbox local part, a leaver listed twice, an unknown stage, a leaver at V(lock) or
-    V(disable) without a mailbox, a O(_input[].forward_to) that is not an address, that names the leaver themselves or another
+    V(disable) without a mailbox, a C(forward_to) that is not an address, that names the leaver themselves or another
     leaver of the same run, or that names a mailbox of the domain that does not exist or is disabled, and a lock marker
     longer than a comment may be.'
   - 'Lock: the password is rotated when the comment does not carry O(lock_marker) yet; the marker is then written at the end

@@ -95,20 +95,10 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._credentials import check_length
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailbox import alias_list
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import (
-    check_comment, check_local_part, check_password, check_quota, is_disabled)
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailbox import mailbox_inputs
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import check_local_part, is_disabled, parse_aliases
 
 OPTION = 'mailbox_onboarding_people'
-
-
-def _listed(value):
-    """A list of strings from a list, or from a comma-separated string (as the argument spec reads it)."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [item.strip() for item in value.split(',') if item.strip()]
-    return [str(item).strip() for item in value]
 
 
 def _group_address(group, domain, existing, problems, where):
@@ -153,34 +143,23 @@ def onboarding_plan(people, domain, mailboxes, credentials_dir, base_dir, passwo
             problems.append('%s: %s is listed twice (also %s)' % (where, name, seen[name]))
             continue
         seen[name] = '%s[%d]' % (OPTION, index)
-        mine, entry = [], {'name': name}
-        if person.get('full_name') is not None:
-            why = check_comment(person['full_name'])
-            if why:
-                mine.append('full_name: ' + why)
-            entry['comment'] = person['full_name']
-        if person.get('quota') is not None:
-            why = check_quota(person['quota'])
-            if why:
-                mine.append(why)
-            entry['quota'] = person['quota']
-        if person.get('aliases') is not None:
-            try:
-                entry['aliases'] = alias_list(_listed(person['aliases']))
-            except InputError as exc:
-                mine.append(str(exc))
-        given = person.get('password') is not None
-        if given:
-            why = check_password(person['password'])
-            if why:
-                mine.append('password: ' + why)
-            elif passwords:
-                entry['password'] = person['password']
+        mine, given = [], person.get('password') is not None
+        single = dict(name=name, domain=domain or None, domain_id=None, comment=person.get('full_name'), quota=person.get('quota'),
+                      is_local=None, aliases=None if person.get('aliases') is None else parse_aliases(person['aliases']),
+                      password=person.get('password'), update_password='on_create', cleanup=False, state='present')
+        entry = {'name': name}
+        try:
+            dummy, desired = mailbox_inputs(single)
+            entry.update(desired)
+        except InputError as exc:
+            mine.append(str(exc))
+        if given and passwords:
+            entry['password'] = person['password']
         box = existing.get(name)
         if box is not None and is_disabled(box):
             mine.append('the mailbox %s@%s exists and is disabled (the NetAngels API cannot enable it again); '
                         'give this person another name or remove them from the list' % (name, domain))
-        for group in _listed(person.get('groups')):
+        for group in parse_aliases(person.get('groups')):
             address = _group_address(group, domain, existing, mine, 'groups')
             if address is not None and name + '@' + domain not in memberships.setdefault(address, []):
                 memberships[address].append(name + '@' + domain)

@@ -58,18 +58,11 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._address import normalise_address
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import parse_aliases
 
 DIRECTIONS = {'inbound': ['inbound'], 'outbound': ['outbound'], 'both': ['inbound', 'outbound']}
 WILDCARDS = '*?'
 ACCEPTED = 'an address (offers@spam.example) or a domain with a leading @ (@spam.example)'
-
-
-def _senders(value):
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [item.strip() for item in value.split(',') if item.strip()]
-    return list(value)
 
 
 def check_sender(sender):
@@ -98,7 +91,8 @@ def _address(value, where, problems):
 def routing_policy_rules(blocked_senders, forwards=None, archive_to='', rules=None):
     """The rule list (see DOCUMENTATION); AnsibleFilterError naming every problem."""
     problems, result = [], []
-    for sender in _senders(blocked_senders):
+    senders = parse_aliases(blocked_senders) if isinstance(blocked_senders, str) else list(blocked_senders or [])
+    for sender in senders:
         why = check_sender(sender)
         if why:
             problems.append('routing_policy_blocked_senders: ' + why)
