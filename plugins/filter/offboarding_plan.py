@@ -26,15 +26,6 @@ options:
     type: list
     elements: dict
     required: true
-  domain:
-    description: The mail domain.
-    type: str
-    required: true
-  mailboxes:
-    description: The domain's mailboxes, as M(mailops.hosted_mail.netangels_mailbox_info) returns them.
-    type: list
-    elements: dict
-    required: true
   rules:
     description: The routing rules, as M(mailops.hosted_mail.yandex360_routing_rules_info) returns them; V([]) to leave them alone.
     type: list
@@ -44,6 +35,8 @@ options:
     description: The text that marks a locked mailbox's comment.
     type: str
     default: '[locked by offboarding]'
+extends_documentation_fragment:
+  - mailops.hosted_mail.role_plan
 author:
   - mailops.hosted_mail maintainers (@mailops)
 '''

@@ -24,15 +24,6 @@ options:
     type: list
     elements: dict
     required: true
-  domain:
-    description: The mail domain.
-    type: str
-    required: true
-  mailboxes:
-    description: The domain's mailboxes, as M(mailops.hosted_mail.netangels_mailbox_info) returns them.
-    type: list
-    elements: dict
-    required: true
   credentials_dir:
     description: The credentials directory; a relative path is made absolute from O(base_dir), C(~) is expanded.
     type: path
@@ -50,6 +41,8 @@ options:
       - Put each given password into RV(_value.mailboxes). Only for the argument of the task that uses it (never in a fact).
     type: bool
     default: false
+extends_documentation_fragment:
+  - mailops.hosted_mail.role_plan
 author:
   - mailops.hosted_mail maintainers (@mailops)
 '''
