@@ -9,6 +9,7 @@ stale file trusted (issue 16, defects 1, 2 and 3)."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 
@@ -19,6 +20,8 @@ from ansible_collections.mailops.hosted_mail.plugins.module_utils._bulk import m
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._credentials import PASSWORD_ALPHABET, generate_password
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import NetAngelsClient
+from ansible_collections.mailops.hosted_mail.plugins.modules import netangels_mailboxes
+from ansible_collections.mailops.hosted_mail.tests.unit.helpers import run_module_main
 
 KEY = 'sandbox-api-key-0123456789'
 DOMAIN = 'example.com'
@@ -136,3 +139,17 @@ def test_generated_passwords():
     password = generate_password(64)
     assert len(password) == 64 and set(password) <= set(PASSWORD_ALPHABET)
     assert generate_password(20) != generate_password(20)
+
+
+def test_the_module_shows_every_change_but_never_a_generated_password(sandbox, existing, tmp_path):
+    """Defect 10: the task needs no no_log; its diff shows the changes, never the password."""
+    directory = tmp_path / 'credentials'
+    args = dict(api_url=sandbox.url, auth_url=sandbox.url + '/api/gateway/token/', api_key=KEY, domain=DOMAIN, credentials_dir=str(directory),
+                mailboxes=[dict(name='anna', comment='Anna Smith'), dict(name='carol', comment='Carol King')])
+    predicted = run_module_main(netangels_mailboxes.main, args, check_mode=True, diff=True)
+    assert predicted['created'] == ['anna'] and predicted['diff']['after']['carol'] == {'comment': 'Carol King'}
+    assert not directory.exists()
+    result = run_module_main(netangels_mailboxes.main, args, diff=True)
+    password = (directory / 'anna@example.com').read_text().strip()
+    assert result['created'] == ['anna'] and result['updated'] == ['carol'] and result['diff']['after']['anna']['comment'] == 'Anna Smith'
+    assert password in sandbox.state.secrets and password not in json.dumps(result)
