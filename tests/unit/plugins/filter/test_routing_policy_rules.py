@@ -18,9 +18,8 @@ from ansible_collections.mailops.hosted_mail.plugins.module_utils._routing_rules
 
 def test_the_policy_in_order_and_accepted_by_the_module():
     raw = dict(condition={'subject': {'$contains': 'invoice'}}, actions=[dict(action='forward', email='acc@example.com')])
-    rules = routing_policy_rules(['offers@spam.example', ' @junk.example '], forwards=[dict(to='anna@example.com', forward_to='boss@example.com',
-                                                                                             direction='both')],
-                                 archive_to='archive@example.com', rules=[raw])
+    forwards = [dict(to='anna@example.com', forward_to='boss@example.com', direction='both')]
+    rules = routing_policy_rules(['offers@spam.example', ' @junk.example '], forwards=forwards, archive_to='archive@example.com', rules=[raw])
     assert rules[0] == {'condition': {'address:from': 'offers@spam.example'}, 'actions': [{'action': 'drop'}], 'terminal': True}
     assert rules[1]['condition'] == {'address:from': {'$contains': '@junk.example'}}
     assert [rule.get('direction') for rule in rules[2:6]] == ['inbound', 'outbound', 'inbound', 'outbound']
