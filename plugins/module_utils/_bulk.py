@@ -508,7 +508,7 @@ def manage_mailboxes(client, params, check_mode=False, register_secret=None):
     result = outcome.result(plan.unchanged)
     result['domain_id'] = target.domain_id
     if credentials is not None:
-        result['credentials_files'] = credentials.files
+        result['credentials_files'] = credentials.created(result['created'])
     return result
 
 

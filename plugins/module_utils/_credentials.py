@@ -24,6 +24,10 @@ Guards, all decided before the first write (:func:`check_directory`, :func:`chec
   ``O_EXCL | O_NOFOLLOW``, then renamed over the old name, which replaces a symlink rather than
   following it). A file of a mailbox that exists is left alone.
 
+A file written for a mailbox whose create then failed stays (when the answer was lost, it may
+hold the password the mailbox got); the result's ``credentials_files`` names only the files of
+the mailboxes created, and the next run replaces the others while their mailbox does not exist.
+
 Pure Python: no HTTP, no Ansible. No message holds a password.
 """
 
@@ -116,6 +120,7 @@ class Credentials(object):
         self.domain = domain
         self.length = length
         self.check_mode = check_mode
+        self.names = []
         self.files = []
 
     def check(self, names):
@@ -125,10 +130,16 @@ class Credentials(object):
             raise InputError(why)
         if not self.domain:
             raise InputError('credentials_dir needs domain (the files are named after the address), not domain_id')
-        paths = [file_path(self.directory, '%s@%s' % (name, self.domain)) for name in names]
+        self.names = list(names)
+        paths = [file_path(self.directory, '%s@%s' % (name, self.domain)) for name in self.names]
         if check_directory(self.directory, create=False) is not None:
             check_files(paths)
         self.files = paths
+
+    def created(self, names):
+        """The files of the mailboxes among ``names`` (those really created, or predicted in check mode)."""
+        created = set(names)
+        return [path for name, path in zip(self.names, self.files) if name in created]
 
     def generate(self, rows, register_secret):
         """Give each row (without a password) a generated one and write its file; nothing in check mode."""

@@ -153,3 +153,20 @@ def test_the_module_shows_every_change_but_never_a_generated_password(sandbox, e
     password = (directory / 'anna@example.com').read_text().strip()
     assert result['created'] == ['anna'] and result['updated'] == ['carol'] and result['diff']['after']['anna']['comment'] == 'Anna Smith'
     assert password in sandbox.state.secrets and password not in json.dumps(result)
+
+
+def test_only_the_files_of_the_mailboxes_created_are_reported(sandbox, existing, tmp_path):
+    """A mailbox someone else creates first fails ('already exists'); its file is not reported as a hand-over."""
+    directory = tmp_path / 'credentials'
+    api = client(sandbox)
+    upload = api.batch_create
+
+    def someone_else_creates_boris_first(domain_id, text, **kwargs):
+        if not sandbox.state.find_mailbox(DOMAIN_ID, 'boris'):
+            sandbox.seed({'netangels': {'mailboxes': [{'domain': DOMAIN, 'name': 'boris', 'password': 'Other-Pass-1'}]}})
+        return upload(domain_id, text, **kwargs)
+
+    api.batch_create = someone_else_creates_boris_first
+    result = manage_mailboxes(api, params(directory, [dict(name='anna'), dict(name='boris')]))
+    assert result['created'] == ['anna'] and [failure['name'] for failure in result['failures']] == ['boris']
+    assert result['credentials_files'] == [str(directory / 'anna@example.com')]
