@@ -32,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._credentials import Credentials
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import ApiError, RateLimitError, RequestError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailbox import (
@@ -221,7 +222,7 @@ def make_plan(rows, current, params, domain_id):
             else:
                 plan.removals.append(mailbox)
             continue
-        if mailbox is None and row.password is None:
+        if mailbox is None and row.password is None and not params.get('credentials_dir'):
             problems.append('%s: it does not exist, and creating a mailbox needs a password' % where)
             continue
         why = state_refusal(mailbox, row.desired, row.state)
@@ -488,6 +489,14 @@ def manage_mailboxes(client, params, check_mode=False, register_secret=None):
     target = resolve_target(client, None, params.get('domain'), params.get('domain_id'))
     plan = make_plan(rows, client.list_mailboxes(target.domain_id, workers=params['concurrency']), params, target.domain_id)
 
+    generated = [row for row in plan.creates if row.password is None]
+    credentials = None
+    if params.get('credentials_dir'):
+        credentials = Credentials(params['credentials_dir'], (params.get('domain') or '').strip().lower(),
+                                  params.get('password_length'), check_mode)
+        credentials.check(row.name for row in generated)
+        credentials.generate(generated, secret)
+
     outcome = Outcome()
     jobs = [Job('update', row, mailbox) for row, mailbox in plan.updates] + [Job('delete', None, mailbox) for mailbox in plan.removals]
     if check_mode:
@@ -498,6 +507,8 @@ def manage_mailboxes(client, params, check_mode=False, register_secret=None):
     account(outcome, run_with_second_attempt(client, jobs, target.domain_id, params, check_mode))
     result = outcome.result(plan.unchanged)
     result['domain_id'] = target.domain_id
+    if credentials is not None:
+        result['credentials_files'] = credentials.created(result['created'])
     return result
 
 

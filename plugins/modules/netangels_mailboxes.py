@@ -98,6 +98,25 @@ options:
       - Every problem in the file is reported with its line number. The format, with a sample file, is described in the
         collection's CSV format guide.
     type: path
+  credentials_dir:
+    description:
+      - Generate the initial password of each listed mailbox that has none and is created by this task, and hand it over in
+        a file on the machine that runs the module, named after the address (V(anna@example.com)), mode 0600, holding the
+        password. Needs O(domain).
+      - A password is generated only after every input is validated and the domain is read, only for a mailbox that does not
+        exist, and its file is written just before the mailbox is created. Check mode generates and writes nothing.
+      - The directory must be private to the user running the module, it is refused (before any write) when it is a symlink,
+        belongs to another user or is open to group or others; it is created with mode 0700 when missing. A path there that is
+        not a file is refused too.
+      - A file already there for a mailbox that does not exist (left by a run that failed, or put there by someone else) is
+        never read; it is replaced by a new file with the new password. A file of a mailbox that exists is left alone.
+      - Not set means a mailbox to create must have a password.
+    type: path
+  password_length:
+    description:
+      - The length of a password generated for O(credentials_dir), from 8 to 128 (letters, digits, V(-), V(_) and V(.)).
+    type: int
+    default: 20
   update_password:
     description:
       - V(on_create) sends a row's password only when the mailbox is created, so the task stays idempotent.
@@ -233,6 +252,14 @@ failures:
       description: The step that failed and the API's answer.
       type: str
       sample: 'updating quota: PUT https://api-ms.netangels.ru/api/v2/mail/mailboxes/5012/: HTTP 400: ...'
+credentials_files:
+  description:
+    - With O(credentials_dir), the credentials files written for the mailboxes created by this task (in check mode, that would
+      be written), each holding the generated password.
+  returned: when O(credentials_dir) is set
+  type: list
+  elements: path
+  sample: [/home/admin/mailbox-credentials/alice@example.com]
 domain_id:
   description: The ID of the mail domain.
   returned: success
@@ -264,6 +291,8 @@ def main():
                 updated=dict(type='raw'),
             )),
             src=dict(type='path'),
+            credentials_dir=dict(type='path'),
+            password_length=dict(type='int', default=20, no_log=False),
             update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
             prune=dict(type='bool', default=False),
             max_removals=dict(type='int', default=10),
