@@ -285,7 +285,7 @@ def parse_workbook(data):
                          'as "CSV UTF-8 (Comma delimited)" and give that file')
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+    except Exception as exc:  # pylint: disable=broad-exception-caught  # openpyxl raises many kinds for a damaged file
         raise InputError('src: the .xlsx workbook cannot be read (%s); save it again, or save the sheet as CSV UTF-8'
                          % type(exc).__name__)
     try:
