@@ -90,7 +90,7 @@ def entries(params, register_secret):
     Every password is handed to ``register_secret`` before anything else looks at the rows.
     """
     if params.get('src') is not None:
-        rows, problems = read_mailboxes_csv(params['src'])
+        rows, problems = read_mailboxes_csv(params['src'], params.get('encoding') or 'auto')
         result = [('line %d' % line, cells) for line, cells in rows]
     else:
         problems = []
@@ -235,6 +235,12 @@ def make_plan(rows, current, params, domain_id):
         else:
             plan.unchanged += 1
     if params['prune']:
+        wanted = [row for row in rows if row.state != 'absent']
+        if current and not wanted and not params.get('allow_empty_domain'):
+            raise InputError('prune with %s would delete every mailbox of the domain (%d: %s); nothing was changed. '
+                             'Check the list (an empty or header-only CSV file?), or set allow_empty_domain=true if emptying '
+                             'the domain is really meant' % ('no mailbox wanted' if rows else 'an empty list', len(current),
+                                                             _names(m['name'] for m in current)))
         listed = set(row.name for row in rows)
         plan.removals.extend(mailbox for mailbox in current if mailbox['name'] not in listed)
     if problems:

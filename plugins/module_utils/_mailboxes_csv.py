@@ -5,17 +5,29 @@
 
 # PRIVATE to the collection: not a public API, may change without notice.
 
-"""Read the CSV file of ``netangels_mailboxes`` (its ``src`` option), as a spreadsheet saves it.
+"""The spreadsheet files of ``netangels_mailboxes`` (``src``) and ``netangels_mailbox_info`` (``dest``).
 
-The format (docs/docsite/rst/csv_format.rst): a header row naming the columns, ``name`` required,
-the others optional and in any order; ``,`` or ``;`` as delimiter (told apart on the header row);
-UTF-8 with or without a byte-order mark; CRLF or LF line ends; quoted cells may hold the
-delimiter, quotes (doubled) and line breaks; blank lines (or rows of empty cells) are skipped.
-An empty cell means "not set": the mailbox's field is left alone, as an option left out.
+Reading (docs/docsite/rst/csv_format.rst) takes a file as an office suite saves it:
 
-This module only splits the file into cells and checks its layout. The cells' values are checked
-by the same validators as the ``mailboxes`` option, so both report problems the same way. No
-problem text repeats a cell's content, except a bad header's column names.
+- the encoding: a byte-order mark (UTF-8, UTF-16), else UTF-8, else cp1251 (Russian Excel's
+  "CSV (semicolon-separated)"); the ``encoding`` option forces one;
+- the delimiter: ``,``, ``;`` or a tab, whichever makes the header row name the most columns;
+- a header row naming the columns, ``name`` required, the others optional, in any order;
+  trailing columns with no name are allowed while every cell under them is empty (Excel's
+  ``name;password;;;``);
+- cells: an empty cell means "not set". Booleans (``is_local``) may be written TRUE/FALSE,
+  ИСТИНА/ЛОЖЬ, да/нет, yes/no, 1/0; a quota may be written ``2 048`` (also with a no-break space),
+  ``2048,0`` or ``2048.0``. Anything ambiguous is refused with its line and column;
+- an ``.xlsx`` workbook (its first sheet) when the Python library openpyxl is installed.
+
+Writing (:func:`write_mailboxes_csv`) produces exactly what reading takes back: UTF-8 with a BOM
+(so that Excel shows Cyrillic), the same columns, never a password, and a cell that a spreadsheet
+would run as a formula (``=``, ``+``, ``-``, ``@``) written with a leading ``'``, which reading
+removes again.
+
+Secrets: no problem text repeats a cell of a data row, nor of a first row that is not a
+recognisable header (a file without a header row starts with a person, password included).
+Only a header row's unknown column names are quoted.
 """
 
 from __future__ import annotations
@@ -23,87 +35,270 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
+import re
+import tempfile
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 
 COLUMNS = ('name', 'password', 'comment', 'quota', 'is_local', 'aliases', 'state')
 REQUIRED_COLUMNS = ('name',)
-DELIMITERS = (',', ';')
+EXPORTED_COLUMNS = ('name', 'comment', 'quota', 'is_local', 'aliases', 'state')
+"""What ``dest`` writes: every column but the password, which cannot be read."""
+DELIMITERS = (',', ';', '\t')
 VERBATIM_COLUMNS = ('password', 'comment')
 """Cells kept exactly as written; the others are stripped of surrounding spaces."""
 MAX_FILE_SIZE = 64 * 1024 * 1024
+ENCODINGS = ('auto', 'utf-8', 'utf-8-sig', 'utf-16', 'cp1251')
+"""The values of the ``encoding`` option; ``auto`` detects (BOM, then UTF-8, then cp1251)."""
+
+TRUE_WORDS = ('true', 'yes', 'y', 'on', '1', 'истина', 'да')
+FALSE_WORDS = ('false', 'no', 'n', 'off', '0', 'ложь', 'нет')
+GROUP_SPACES = ' \u00a0\u202f\u2009'
+"""Spaces a spreadsheet puts between digit groups: space, no-break space, narrow no-break, thin."""
+FORMULA_STARTS = '=+-@'
+"""A cell starting with one of these is a formula to a spreadsheet; ``dest`` writes it after a ``'``."""
+TEXT_MARK = "'"
+ZIP_MAGIC = b'PK\x03\x04'
+OLE_MAGIC = b'\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1'
+
+_QUOTA = re.compile(r'^(\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+|\d+)(?:[.,](0{1,2}))?$')
 
 
-def pick_delimiter(header_line):
-    """``;`` when the header row has more ``;`` than ``,`` (a Russian-locale spreadsheet), else ``,``."""
-    return ';' if header_line.count(';') > header_line.count(',') else ','
+# -- cells ----------------------------------------------------------------------------------
 
+def parse_boolean(text):
+    """True / False for a boolean cell as people write it, or None when it is not one."""
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def parse_quota(text):
+    """The whole number of MB a quota cell holds, or None when it is not an unambiguous whole number.
+
+    ``2048``, ``2 048`` (any group space), ``2048,0``, ``2048.00``; not ``2,5``, ``2,048`` or
+    ``2.048`` (a decimal or a thousands separator? refused rather than guessed).
+    """
+    match = _QUOTA.match(text.strip())
+    if not match:
+        return None
+    return int(re.sub('[%s]' % GROUP_SPACES, '', match.group(1)))
+
+
+def protect_cell(value):
+    """``value`` as ``dest`` writes it: a leading ``'`` when a spreadsheet would run it, or would
+    strip one from it on reading (:func:`unprotect_cell` is its exact inverse)."""
+    if (value and value[0] in FORMULA_STARTS) or unprotect_cell(value) != value:
+        return TEXT_MARK + value
+    return value
+
+
+def unprotect_cell(value):
+    """A cell as written by :func:`protect_cell`, back to its value."""
+    if len(value) > 1 and value[0] == TEXT_MARK and value[1] in FORMULA_STARTS + TEXT_MARK:
+        return value[1:]
+    return value
+
+
+def _cell_value(column, cell, where, problems):
+    """One cell's value for ``column`` (None: not set); problems name the line and column, never the cell."""
+    value = cell if column in VERBATIM_COLUMNS else cell.strip()
+    if value == '':
+        return None
+    if column != 'password':
+        value = unprotect_cell(value)
+    if column == 'quota':
+        quota = parse_quota(value)
+        if quota is None:
+            problems.append('%s: quota is not a whole number of MB (write it like 2048, 2 048 or 2048,0)' % where)
+        return quota
+    if column == 'is_local':
+        flag = parse_boolean(value)
+        if flag is None:
+            problems.append('%s: is_local is not true or false (write TRUE/FALSE, yes/no, да/нет, ИСТИНА/ЛОЖЬ or 1/0)' % where)
+        return flag
+    return value
+
+
+# -- the file's layout ------------------------------------------------------------------------
 
 def _line_of(data, position):
     """The 1-based line number of a byte ``position`` in ``data``."""
     return data.count(b'\n', 0, position) + 1
 
 
-def parse_mailboxes_csv(data):
-    """Split CSV bytes into rows; return ``(rows, problems)``.
+def decode(data, encoding='auto'):
+    """``(text, None)``, or ``(None, problem)``: a BOM first, then UTF-8, then cp1251 (``encoding`` forces one)."""
+    if data.startswith(OLE_MAGIC):
+        return None, ('the file is an old Excel workbook (.xls), not CSV; save it as "Excel Workbook (.xlsx)" or '
+                      '"CSV UTF-8 (Comma delimited)" and give that file')
+    if data.startswith(ZIP_MAGIC):
+        return None, ('the file is a zip archive (an .xlsx or .ods workbook?), not CSV; give a workbook a name ending in '
+                      '.xlsx, or save the sheet as "CSV UTF-8 (Comma delimited)"')
+    if encoding in (None, 'auto'):
+        for bom, name in ((codecs.BOM_UTF8, 'utf-8-sig'), (codecs.BOM_UTF16_LE, 'utf-16'), (codecs.BOM_UTF16_BE, 'utf-16')):
+            if data.startswith(bom):
+                encoding = name
+                break
+    forced = encoding not in (None, 'auto')
+    if encoding == 'utf-8' and data.startswith(codecs.BOM_UTF8):
+        encoding = 'utf-8-sig'
+    for name in [encoding] if forced or encoding == 'utf-8-sig' else ['utf-8', 'cp1251']:
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError as exc:
+            if name == 'utf-8' and not forced:
+                continue
+            return None, ('line %d: the file is not %s text (save it as "CSV UTF-8", or set encoding)'
+                          % (_line_of(data, exc.start), 'UTF-8 or cp1251' if not forced else name))
+        if '\x00' in text:
+            return None, ('line %d: the file holds a NUL character; is it a workbook (.xlsx, .ods) or UTF-16 without a '
+                          'byte-order mark (set encoding: utf-16)?' % (text.count('\n', 0, text.index('\x00')) + 1))
+        return text.lstrip('\ufeff'), None
+    return None, 'the file is neither UTF-8 nor cp1251 text (save it as "CSV UTF-8", or set encoding)'
 
-    ``rows`` is a list of ``(line, cells)``: ``line`` is the number of the line the row starts on
-    (the header is line 1), ``cells`` maps each column to its non-empty cell (password and
-    comment as written, other cells stripped of surrounding spaces). ``problems`` lists, each with its line
-    number, what is wrong with the file's layout; rows with a layout problem are left out.
-    """
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    try:
-        text = data.decode('utf-8')
-    except UnicodeDecodeError as exc:
-        return [], ['line %d: the file is not UTF-8 text (save it as "CSV UTF-8")' % _line_of(data, exc.start)]
-    if '\x00' in text:
-        return [], ['line %d: the file holds a NUL character; is it a spreadsheet (.xlsx) rather than CSV?'
-                    % _line_of(data, data.index(b'\x00'))]
-    header_line = text.split('\n', 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=''), delimiter=pick_delimiter(header_line), strict=True)
+
+def _header_columns(record):
+    return [cell.strip().lower() for cell in record]
+
+
+def pick_delimiter(text):
+    """The delimiter that makes the first row name the most known columns (``,`` on a tie)."""
+    first = text.split('\n', 1)[0]
+    best, known = ',', -1
+    for delimiter in DELIMITERS:
+        try:
+            record = next(csv.reader([first], delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        count = len([column for column in _header_columns(record) if column in COLUMNS])
+        if count > known:
+            best, known = delimiter, count
+    return best
+
+
+def _check_header(record):
+    """``(columns, problem)`` for the first row; a problem quotes cells only of a recognisable header."""
+    columns = _header_columns(record)
+    while columns and columns[-1] == '':
+        columns.pop()  # Excel's trailing empty columns; their cells are checked to be empty
+    if not any(column for column in columns):
+        return None, 'line 1: the file is empty; the first line must be a header row naming the columns, e.g. name,password,comment'
+    if not any(column in COLUMNS for column in columns):
+        return None, ('line 1: the first row is not a header row (it names none of the columns %s); add a header row '
+                      'naming the columns above the first mailbox' % ', '.join(COLUMNS))
+    unknown = [column for column in columns if column not in COLUMNS]
+    doubled = sorted(set(column for column in columns if column and columns.count(column) > 1))
+    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
+    if not (unknown or doubled or missing):
+        return columns, None
+    why = []
+    if missing:
+        why.append('no %s column' % ', '.join(missing))
+    if unknown:
+        why.append('unknown column%s %s' % ('s' if len(unknown) > 1 else '', ', '.join('"%s"' % c for c in unknown)))
+    if doubled:
+        why.append('column%s %s more than once' % ('s' if len(doubled) > 1 else '', ', '.join(doubled)))
+    return None, 'line 1: bad header row (%s); the columns are %s, and name is required' % ('; '.join(why), ', '.join(COLUMNS))
+
+
+def rows_of(records):
+    """``(rows, problems)`` from ``[(line, [cell text, ...])]``, the first record being the header row."""
+    records = iter(records)
+    first = next(records, None)
+    if first is None:
+        return [], ['line 1: the file is empty; the first line must be a header row naming the columns, e.g. name,password,comment']
+    columns, problem = _check_header(first[1])
+    if problem:
+        return [], [problem]
     rows, problems = [], []
-    try:
-        header = next(reader, None)
-        if header is None or not any(cell.strip() for cell in header):
-            return [], ['line 1: the file is empty; the first line must be a header row naming the columns, e.g. name,password,comment']
-        columns = [cell.strip().lower() for cell in header]
-        unknown = [column for column in columns if column not in COLUMNS]
-        doubled = sorted(set(column for column in columns if columns.count(column) > 1))
-        missing = [column for column in REQUIRED_COLUMNS if column not in columns]
-        if unknown or doubled or missing:
-            why = []
-            if missing:
-                why.append('no %s column' % ', '.join(missing))
-            if unknown:
-                why.append('unknown column%s %s' % ('s' if len(unknown) > 1 else '', ', '.join('"%s"' % c for c in unknown)))
-            if doubled:
-                why.append('column%s %s more than once' % ('s' if len(doubled) > 1 else '', ', '.join(doubled)))
-            return [], ['line 1: bad header row (%s); the columns are %s, and name is required' % ('; '.join(why), ', '.join(COLUMNS))]
-        start = reader.line_num + 1
-        for record in reader:
-            line, start = start, reader.line_num + 1
-            if not any(cell.strip() for cell in record):
-                continue
-            extra = record[len(columns):]
-            if len(record) < len(columns) or any(cell.strip() for cell in extra):
-                problems.append('line %d: %d cells, but the header row names %d columns (a cell holding the delimiter must be '
-                                'quoted)' % (line, len(record), len(columns)))
-                continue
-            cells = {}
-            for column, cell in zip(columns, record):
-                value = cell if column in VERBATIM_COLUMNS else cell.strip()
-                if value != '':
-                    cells[column] = value
-            rows.append((line, cells))
-    except csv.Error as exc:
-        problems.append('line %d: the CSV is malformed (%s); the rows after it were not read' % (start, exc))
+    for line, record in records:
+        if not any(cell.strip() for cell in record):
+            continue
+        extra = record[len(columns):]
+        if len(record) < len(columns) or any(cell.strip() for cell in extra):
+            problems.append('line %d: %d cells, but the header row names %d columns (a cell holding the delimiter must be '
+                            'quoted)' % (line, len(record), len(columns)))
+            continue
+        cells, mine = {}, []
+        for index, (column, cell) in enumerate(zip(columns, record)):
+            value = _cell_value(column, cell, 'line %d, column %d (%s)' % (line, index + 1, column), mine)
+            if value is not None:
+                cells[column] = value
+        if mine:
+            problems.extend(mine)
+            continue
+        rows.append((line, cells))
     return rows, problems
 
 
-def read_mailboxes_csv(path):
-    """:func:`parse_mailboxes_csv` of the file at ``path``; InputError when it cannot be read."""
+def parse_mailboxes_csv(data, encoding='auto'):
+    """Split CSV bytes into rows: ``(rows, problems)``.
+
+    ``rows`` is a list of ``(line, cells)``: ``line`` is the number of the line the row starts on
+    (the header is line 1), ``cells`` maps each column to its value when the cell is not empty
+    (password and comment as written, other text cells stripped, quota an int, is_local a
+    bool). ``problems`` lists, each with its line (and column), what is wrong with the file;
+    rows with a problem are left out.
+    """
+    text, problem = decode(data, encoding)
+    if text is None:
+        return [], [problem]
+    delimiter = pick_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=''), delimiter=delimiter, strict=True)
+    records, problems = [], []
+    start = 1
+    try:
+        for record in reader:
+            records.append((start, record))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        problems.append('line %d: the CSV is malformed (%s); the rows after it were not read' % (start, exc))
+    rows, more = rows_of(records)
+    return rows, more + problems
+
+
+# -- workbooks ------------------------------------------------------------------------------
+
+def _workbook_cell(value):
+    """A workbook cell as the text a CSV file would hold."""
+    if value is None:
+        return ''
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, float) and value.is_integer():
+        return '%d' % value
+    return value if isinstance(value, str) else str(value)
+
+
+def parse_workbook(data):
+    """The first sheet of an ``.xlsx`` workbook as ``(rows, problems)``; InputError without openpyxl."""
+    try:
+        import openpyxl  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        raise InputError('src: reading an .xlsx workbook needs the Python library openpyxl on the host that runs the '
+                         'module (pip install openpyxl; the collection\'s execution environment has it). Or save the sheet '
+                         'as "CSV UTF-8 (Comma delimited)" and give that file')
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # pylint: disable=broad-exception-caught  # openpyxl raises many kinds for a damaged file
+        raise InputError('src: the .xlsx workbook cannot be read (%s); save it again, or save the sheet as CSV UTF-8'
+                         % type(exc).__name__)
+    try:
+        sheet = book.worksheets[0]
+        records = [(line, [_workbook_cell(value) for value in row])
+                   for line, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    finally:
+        book.close()
+    return rows_of(records)
+
+
+def read_mailboxes_csv(path, encoding='auto'):
+    """``(rows, problems)`` of the file at ``path`` (a workbook when it ends in .xlsx); InputError when unreadable."""
     try:
         with open(path, 'rb') as handle:
             data = handle.read(MAX_FILE_SIZE + 1)
@@ -111,4 +306,69 @@ def read_mailboxes_csv(path):
         raise InputError('src: cannot read %s: %s' % (path, exc.strerror or exc))
     if len(data) > MAX_FILE_SIZE:
         raise InputError('src: %s is larger than %d MB; is it the right file?' % (path, MAX_FILE_SIZE // (1024 * 1024)))
-    return parse_mailboxes_csv(data)
+    if path.lower().endswith('.xlsx') or path.lower().endswith('.xlsm'):
+        return parse_workbook(data)
+    return parse_mailboxes_csv(data, encoding)
+
+
+# -- writing --------------------------------------------------------------------------------
+
+def _export_cell(mailbox, column):
+    value = mailbox.get(column)
+    if column == 'state':
+        return 'disabled' if str(value or '').lower() == 'disabled' else 'present'
+    if column == 'aliases':
+        return ' '.join(value or [])
+    if column == 'is_local':
+        return '' if value is None else ('true' if value else 'false')
+    if value is None:
+        return ''
+    return protect_cell(str(value))
+
+
+def mailboxes_csv(mailboxes, delimiter=','):
+    """The bytes ``dest`` writes for ``mailboxes`` (as the API reads them), sorted by name."""
+    out = io.StringIO(newline='')
+    writer = csv.writer(out, delimiter=delimiter, lineterminator='\r\n', quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(EXPORTED_COLUMNS)
+    for mailbox in sorted(mailboxes, key=lambda m: str(m.get('name'))):
+        writer.writerow([_export_cell(mailbox, column) for column in EXPORTED_COLUMNS])
+    return codecs.BOM_UTF8 + out.getvalue().encode('utf-8')
+
+
+def write_mailboxes_csv(path, mailboxes, delimiter=',', check_mode=False):
+    """Write :func:`mailboxes_csv` to ``path`` unless it already holds exactly that; whether it changed.
+
+    The file is replaced atomically (a temporary file beside it, then a rename). A new file is
+    made 0600 (it lists people), an existing one keeps its mode. Check mode writes nothing.
+    """
+    data = mailboxes_csv(mailboxes, delimiter)
+    path = os.path.realpath(path)
+    if os.path.isdir(path):
+        raise InputError('dest: %s is a directory; give the path of the file to write' % path)
+    folder = os.path.dirname(path)
+    if not os.path.isdir(folder):
+        raise InputError('dest: the folder %s does not exist' % folder)
+    try:
+        with open(path, 'rb') as handle:
+            if handle.read(len(data) + 1) == data:
+                return False
+        mode = os.stat(path).st_mode & 0o7777
+    except (IOError, OSError):
+        mode = None
+    if check_mode:
+        return True
+    try:
+        handle, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=folder)
+        try:
+            with os.fdopen(handle, 'wb') as out:
+                out.write(data)
+            if mode is not None:
+                os.chmod(temporary, mode)
+            os.rename(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except (IOError, OSError) as exc:
+        raise InputError('dest: cannot write %s: %s' % (path, exc.strerror or exc))
+    return True

@@ -18,7 +18,6 @@ extends_documentation_fragment:
   - mailops.hosted_mail.connection
   - mailops.hosted_mail.netangels.ACTIONGROUP
   - mailops.hosted_mail.attributes
-  - mailops.hosted_mail.attributes.INFO_MODULE
 options:
   domain:
     description:
@@ -35,6 +34,37 @@ options:
         implies O(domain).
       - The match is exact; RV(mailboxes) is empty when there is no such mailbox.
     type: str
+  dest:
+    description:
+      - Also write the mailboxes read to this CSV file on the host that runs the module, in exactly the format that
+        O(mailops.hosted_mail.netangels_mailboxes#module:src) reads, to adopt an existing domain (see the guide
+        "Bring an existing domain under Ansible"). Importing the file unchanged is a run with no change.
+      - The columns are V(name), V(comment), V(quota), V(is_local), V(aliases) and V(state); never a password (the API does
+        not return them). UTF-8 with a byte-order mark, so that Excel shows Cyrillic correctly; rows sorted by name.
+      - A cell that a spreadsheet would run as a formula (starting with V(=), V(+), V(-) or V(@)) is written after a V(')
+        so that it shows as text; O(mailops.hosted_mail.netangels_mailboxes#module:src) reads it back exactly.
+      - The file is replaced atomically and only when its content changes (RV(changed)); a new file is made readable by
+        its owner only (it lists people), an existing one keeps its mode. Check mode writes nothing and reports whether it
+        would change.
+    type: path
+    version_added: 0.2.0
+  delimiter:
+    description:
+      - The delimiter O(dest) uses. V(comma) suits English-locale spreadsheets, V(semicolon) Russian-locale Excel,
+        which opens such a file with a double click; V(tab) any of them.
+    type: str
+    choices: [comma, semicolon, tab]
+    default: comma
+    version_added: 0.2.0
+attributes:
+  check_mode:
+    support: full
+    details: Reading runs the same way in check mode; O(dest) is not written, and RV(changed) tells whether it would be.
+  diff_mode:
+    support: none
+  idempotent:
+    support: full
+    details: Writes O(dest) only when its content would change.
 author:
   - mailops.hosted_mail maintainers (@mailops)
 '''
@@ -125,7 +155,11 @@ mailboxes:
 '''
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailbox import describe_params, read_mailboxes
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailboxes_csv import write_mailboxes_csv
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import netangels_client, netangels_module, run
+
+
+DELIMITERS = {'comma': ',', 'semicolon': ';', 'tab': '\t'}
 
 
 def main():
@@ -134,6 +168,8 @@ def main():
             domain=dict(type='str'),
             domain_id=dict(type='int'),
             name=dict(type='str'),
+            dest=dict(type='path'),
+            delimiter=dict(type='str', default='comma', choices=list(DELIMITERS)),
         ),
         supports_check_mode=True,
     )
@@ -144,7 +180,11 @@ def main():
     else:
         doing = 'Cannot read the mailboxes of %s' % (p['domain'] or 'mail domain %s' % p['domain_id'])
     domain_id, mailboxes = run(module, lambda: read_mailboxes(client, p['name'], p['domain'], p['domain_id']), doing)
-    module.exit_json(changed=False, domain_id=domain_id, mailboxes=mailboxes)
+    changed = False
+    if p['dest']:
+        changed = run(module, lambda: write_mailboxes_csv(p['dest'], mailboxes, DELIMITERS[p['delimiter']], module.check_mode),
+                      'Cannot export the mailboxes')
+    module.exit_json(changed=changed, domain_id=domain_id, mailboxes=mailboxes)
 
 
 if __name__ == '__main__':

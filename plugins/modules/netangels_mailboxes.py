@@ -91,13 +91,29 @@ options:
         type: raw
   src:
     description:
-      - The path of a CSV file on the host that runs the module, instead of O(mailboxes).
+      - The path of a CSV file (or of an C(.xlsx) workbook, whose first sheet is read) on the host that runs the module,
+        instead of O(mailboxes).
       - A header row names the columns V(name) (required), V(password), V(comment), V(quota), V(is_local), V(aliases) and
-        V(state), in any order. The delimiter is V(,) or V(;), UTF-8 with or without a byte-order mark, CRLF or LF line ends;
-        several forwarding addresses in one cell are separated by spaces. An empty cell leaves the field alone.
-      - Every problem in the file is reported with its line number. The format, with a sample file, is described in the
-        collection's CSV format guide.
+        V(state), in any order; trailing columns with no name are allowed while they are empty. Several forwarding addresses
+        in one cell are separated by spaces. An empty cell leaves the field alone.
+      - The file is read as office suites save it. The delimiter is V(,), V(;) or a tab (told apart on the header row). The
+        encoding is found from a byte-order mark (UTF-8, or UTF-16 as in Excel's "Unicode Text"), else UTF-8, else cp1251
+        (Russian Excel's "CSV (semicolon-separated)"); O(encoding) forces one. Booleans may be written V(TRUE)/V(FALSE),
+        V(yes)/V(no), V(1)/V(0), V(ИСТИНА)/V(ЛОЖЬ) or V(да)/V(нет); a quota V(2048), V(2 048) (any space between the digit
+        groups), V(2048,0) or V(2048.0). Anything ambiguous (a quota V(2,5), a boolean V(maybe)) is refused with its line
+        and column.
+      - An C(.xlsx) workbook needs the Python library C(openpyxl) on the host that runs the module (the collection's
+        execution environment has it); without it the task fails saying so, before any request.
+      - Every problem in the file is reported with its line number, and never with a cell's content. The format, with
+        sample files, is described in the collection's CSV format guide. M(mailops.hosted_mail.netangels_mailbox_info)
+        writes a domain's mailboxes in this format (its O(mailops.hosted_mail.netangels_mailbox_info#module:dest)).
     type: path
+  encoding:
+    description:
+      - The encoding of the O(src) CSV file. V(auto) finds it (a byte-order mark, else UTF-8, else cp1251).
+    type: str
+    choices: [auto, utf-8, utf-8-sig, utf-16, cp1251]
+    default: auto
   credentials_dir:
     description:
       - Generate the initial password of each listed mailbox that has none and is created by this task, and hand it over in
@@ -127,6 +143,14 @@ options:
   prune:
     description:
       - Delete the mailboxes of the domain that are not listed, with all their mail.
+      - With nothing to keep (an empty list, a CSV file of a header only, or only V(absent) rows) it would empty the domain;
+        that is refused before any write unless O(allow_empty_domain=true).
+    type: bool
+    default: false
+  allow_empty_domain:
+    description:
+      - Say that O(prune) may delete every mailbox of the domain when no mailbox is listed to keep. O(max_removals) still
+        applies.
     type: bool
     default: false
   max_removals:
@@ -268,6 +292,7 @@ domain_id:
 '''
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._bulk import failure_message, manage_mailboxes
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailboxes_csv import ENCODINGS
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import netangels_client, netangels_module, run
 
 
@@ -293,8 +318,10 @@ def main():
             src=dict(type='path'),
             credentials_dir=dict(type='path'),
             password_length=dict(type='int', default=20, no_log=False),
+            encoding=dict(type='str', default='auto', choices=list(ENCODINGS)),
             update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
             prune=dict(type='bool', default=False),
+            allow_empty_domain=dict(type='bool', default=False),
             max_removals=dict(type='int', default=10),
             concurrency=dict(type='int', default=4),
         ),

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import codecs
 import os
+import sys
 
 import pytest
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils import _bulk
+from ansible_collections.mailops.hosted_mail.plugins.module_utils import _bulk, _mailboxes_csv
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailboxes_csv import parse_mailboxes_csv, read_mailboxes_csv
 
 EXPECTED = [
-    (2, {'name': 'alice', 'password': 'Alice-Pass-1', 'comment': 'Алиса, бухгалтерия', 'quota': '2048',
+    (2, {'name': 'alice', 'password': 'Alice-Pass-1', 'comment': 'Алиса, бухгалтерия', 'quota': 2048,
          'aliases': 'a@example.net b@example.net'}),
-    (3, {'name': 'bob', 'password': 'Bob-Pass-12', 'is_local': 'false', 'aliases': 'bob@example.net', 'state': 'present'}),
+    (3, {'name': 'bob', 'password': 'Bob-Pass-12', 'is_local': False, 'aliases': 'bob@example.net', 'state': 'present'}),
 ]
 
 
@@ -34,7 +35,7 @@ def sample(delimiter, newline):
 
 @pytest.mark.parametrize('bom', [b'', codecs.BOM_UTF8], ids=['no-bom', 'bom'])
 @pytest.mark.parametrize('newline', ['\n', '\r\n'], ids=['lf', 'crlf'])
-@pytest.mark.parametrize('delimiter', [',', ';'], ids=['comma', 'semicolon'])
+@pytest.mark.parametrize('delimiter', [',', ';', '\t'], ids=['comma', 'semicolon', 'tab'])
 def test_every_dialect_reads_the_same(delimiter, newline, bom):
     rows, problems = parse_mailboxes_csv(bom + sample(delimiter, newline))
     assert problems == []
@@ -56,7 +57,7 @@ def test_quoted_cells_keep_delimiters_quotes_and_line_breaks_and_line_numbers_fo
 
 def test_blank_lines_and_rows_of_empty_cells_are_skipped_and_trailing_empty_cells_allowed():
     data = b'name;quota\n\nalice;10\n;\n  ;  \nbob;20;;\n'
-    assert parse_mailboxes_csv(data) == ([(3, {'name': 'alice', 'quota': '10'}), (6, {'name': 'bob', 'quota': '20'})], [])
+    assert parse_mailboxes_csv(data) == ([(3, {'name': 'alice', 'quota': 10}), (6, {'name': 'bob', 'quota': 20})], [])
 
 
 def test_empty_cells_are_not_set_and_cells_are_stripped_but_not_passwords_or_comments():
@@ -72,10 +73,13 @@ def test_empty_cells_are_not_set_and_cells_are_stripped_but_not_passwords_or_com
     (b'name,qouta\nalice,1\n', 'line 1: bad header row (unknown column "qouta")'),
     (b'name,comment,name\nalice,x,y\n', 'line 1: bad header row (column name more than once)'),
     (b'name,,comment\nalice,,x\n', 'line 1: bad header row (unknown column "")'),
-    (b'name\nalice\n\xff\xfebob\n', 'line 3: the file is not UTF-8 text'),
-    (b'name,comment\nalice,caf\xe9\n', 'line 2: the file is not UTF-8 text'),
-    (b'PK\x03\x04\x00\x00name\n', 'line 1: the file holds a NUL character'),
-], ids=['empty', 'blank', 'bom-only', 'no-name', 'unknown', 'twice', 'empty-column', 'utf16-bytes', 'latin1', 'xlsx'])
+    (b'name\nalice\n\x98bob\n', 'line 3: the file is not UTF-8 or cp1251 text'),
+    (b'name\x00\nalice\n', 'line 1: the file holds a NUL character'),
+    (b'PK\x03\x04\x00\x00name\n', 'the file is a zip archive (an .xlsx or .ods workbook?)'),
+    (b'\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00', 'the file is an old Excel workbook (.xls)'),
+    (b'alice,Secret-Pass-1,Alice\nbob,Other-Pass-2,Bob\n', 'line 1: the first row is not a header row'),
+], ids=['empty', 'blank', 'bom-only', 'no-name', 'unknown', 'twice', 'empty-column', 'not-text', 'nul', 'xlsx-as-csv',
+        'xls', 'no-header'])
 def test_file_errors_name_their_line(data, message):
     rows, problems = parse_mailboxes_csv(data)
     assert rows == []
@@ -123,3 +127,198 @@ def test_the_shipped_sample_is_the_one_the_guide_shows_and_it_is_valid():
     assert [(row.name, row.state) for row in validated] == expected
     assert validated[2].desired == {'comment': 'Web shop orders: forward only', 'is_local': False,
                                     'aliases': ['anna@example.com', 'boris@example.com']}
+
+
+# -- files as office suites save them ---------------------------------------------------------
+
+def examples_dir():
+    return os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'examples'))
+
+
+@pytest.mark.parametrize('sample_name, comments', [
+    ('mailboxes.csv', ['Anna Ivanova, front office', 'Boris Petrov (accounting)', 'Web shop orders: forward only',
+                       'Carol (on leave)']),
+    ('mailboxes-unicode-text.txt', ['Anna Ivanova, front office', 'Boris Petrov (accounting)', 'Web shop orders: forward only',
+                                    'Carol (on leave)']),
+    ('mailboxes-excel-ru.csv', ['Анна Иванова, ресепшн', 'Борис Петров (бухгалтерия)', 'Заказы интернет-магазина: только пересылка',
+                                'Кэрол (в отпуске)']),
+], ids=['csv-utf8', 'excel-unicode-text-utf16-tab', 'russian-excel-cp1251-semicolon'])
+def test_the_shipped_samples_read_as_the_same_four_mailboxes(sample_name, comments):
+    rows, problems = read_mailboxes_csv(os.path.join(examples_dir(), sample_name))
+    assert problems == []
+    validated = _bulk.validate_rows([('line %d' % line, cells) for line, cells in rows],
+                                    dict(domain='example.com', domain_id=None, update_password='on_create'))
+    assert [(row.name, row.state, row.password) for row in validated] == [
+        ('anna', 'present', 'Change-Me-Anna-1'), ('boris', 'present', 'Change-Me-Boris-1'),
+        ('orders', 'present', 'Change-Me-Orders-1'), ('carol', 'disabled', 'Change-Me-Carol-1')]
+    assert [row.desired.get('comment') for row in validated] == comments
+    assert validated[0].desired.get('quota') == 2048
+    assert validated[2].desired['is_local'] is False
+    assert validated[2].desired['aliases'] == ['anna@example.com', 'boris@example.com']
+
+
+@pytest.mark.parametrize('encoding, bom', [
+    ('utf-8', b''), ('utf-8', codecs.BOM_UTF8), ('cp1251', b''), ('utf-16-le', codecs.BOM_UTF16_LE),
+    ('utf-16-be', codecs.BOM_UTF16_BE),
+], ids=['utf8', 'utf8-bom', 'cp1251', 'utf16le-bom', 'utf16be-bom'])
+def test_the_encoding_is_found(encoding, bom):
+    text = 'name;comment\r\nanna;Анна Иванова\r\n'
+    assert parse_mailboxes_csv(bom + text.encode(encoding)) == ([(2, {'name': 'anna', 'comment': 'Анна Иванова'})], [])
+
+
+def test_the_encoding_option_forces_one():
+    data = 'name;comment\nanna;Анна\n'.encode('cp1251')
+    assert parse_mailboxes_csv(data, 'cp1251') == ([(2, {'name': 'anna', 'comment': 'Анна'})], [])
+    rows, problems = parse_mailboxes_csv(data, 'utf-8')
+    assert rows == [] and problems[0].startswith('line 2: the file is not utf-8 text')
+    utf16 = 'name\tcomment\nanna\tАнна\n'.encode('utf-16-le')  # no byte-order mark: only the option tells
+    assert parse_mailboxes_csv(utf16)[1][0].startswith('line 1: the file holds a NUL character')
+    assert parse_mailboxes_csv(utf16, 'utf-16') == ([(2, {'name': 'anna', 'comment': 'Анна'})], [])
+
+
+def test_excels_trailing_empty_columns_are_allowed_while_empty():
+    data = b'name;password;comment;;;\r\nanna;Anna-Pass-1;x;;;\r\nboris;Boris-Pass-1;;;;\r\n'
+    assert parse_mailboxes_csv(data) == ([(2, {'name': 'anna', 'password': 'Anna-Pass-1', 'comment': 'x'}),
+                                          (3, {'name': 'boris', 'password': 'Boris-Pass-1'})], [])
+    rows, problems = parse_mailboxes_csv(b'name;password;;\r\nanna;Anna-Pass-1;;stray\r\n')
+    assert rows == [] and problems[0].startswith('line 2: 4 cells, but the header row names 2 columns')
+    assert 'stray' not in problems[0] and 'Anna-Pass-1' not in problems[0]
+
+
+@pytest.mark.parametrize('cell, value', [
+    ('TRUE', True), ('FALSE', False), ('true', True), ('ИСТИНА', True), ('ЛОЖЬ', False), ('да', True), ('Нет', False),
+    ('yes', True), ('no', False), ('1', True), ('0', False), (' Yes ', True),
+])
+def test_booleans_as_people_write_them(cell, value):
+    assert parse_mailboxes_csv(('name;is_local\nanna;%s\n' % cell).encode('utf-8')) == ([(2, {'name': 'anna', 'is_local': value})], [])
+
+
+@pytest.mark.parametrize('cell', ['2048', '2 048', '2\u00a0048', '2\u202f048', '2048,0', '2048.0', '2048,00', '2 048,0'])
+def test_whole_number_quotas_as_spreadsheets_write_them(cell):
+    assert parse_mailboxes_csv(('name;quota\nanna;%s\n' % cell).encode('utf-8')) == ([(2, {'name': 'anna', 'quota': 2048})], [])
+
+
+@pytest.mark.parametrize('column, cell', [
+    ('quota', '2,5'), ('quota', '2.5'), ('quota', '2,048'), ('quota', '2.048'), ('quota', '20 48'), ('quota', 'lots'),
+    ('quota', '2048,000'), ('is_local', 'maybe'), ('is_local', 'истинно'),
+])
+def test_ambiguous_cells_are_refused_with_their_line_and_column_and_never_quoted(column, cell):
+    data = ('name;password;%s\nanna;Anna-Pass-1;2048\nboris;Boris-Pass-1;%s\n' % (column, cell)).encode('utf-8')
+    if column == 'is_local':
+        data = data.replace(b';2048\n', b';true\n')
+    rows, problems = parse_mailboxes_csv(data)
+    assert [line for line, dummy in rows] == [2]
+    assert len(problems) == 1 and problems[0].startswith('line 3, column 3 (%s): ' % column), problems
+    assert cell not in problems[0] and 'Boris-Pass-1' not in problems[0]
+
+
+def test_a_file_without_a_header_row_never_quotes_its_first_row():
+    """The first row of a header-less file is a person: no cell of it (the password above all) is shown."""
+    for delimiter in (',', ';', '\t'):
+        data = delimiter.join(['anna', 'Secret-Pass-1', 'Anna Ivanova', '2048']).encode('utf-8') + b'\n'
+        rows, problems = parse_mailboxes_csv(data)
+        assert rows == [] and len(problems) == 1
+        for cell in ('anna', 'secret-pass-1', 'Anna Ivanova', '2048'):
+            assert cell not in problems[0].lower()
+
+
+def test_a_formula_cell_written_after_a_quote_reads_back_exactly():
+    data = b"name;comment;aliases\nanna;'=HYPERLINK(1);'-news@example.net\nboris;''=x;\ncarol;'plain;\n"
+    assert parse_mailboxes_csv(data)[0] == [(2, {'name': 'anna', 'comment': '=HYPERLINK(1)', 'aliases': '-news@example.net'}),
+                                            (3, {'name': 'boris', 'comment': "'=x"}),
+                                            (4, {'name': 'carol', 'comment': "'plain"})]
+
+
+@pytest.mark.parametrize('value', ['=1+1', '+7 495 123-45-67', '-x', '@SUM(A1)', "'=x", "''", "'", "'plain", 'plain', '', "''=x"])
+def test_protecting_a_cell_is_undone_exactly(value):
+    protected = _mailboxes_csv.protect_cell(value)
+    assert protected[:1] not in '=+-@' or protected == ''
+    assert _mailboxes_csv.unprotect_cell(protected) == value
+
+
+# -- workbooks ----------------------------------------------------------------------------------
+
+def test_an_xlsx_workbook_is_read_like_its_csv(tmp_path):
+    openpyxl = pytest.importorskip('openpyxl')
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(['name', 'password', 'comment', 'quota', 'is_local', 'aliases', 'state'])
+    sheet.append(['anna', 'Anna-Pass-1', 'Анна Иванова', 2048, None, None, None])
+    sheet.append(['orders', 'Orders-Pass-1', '+7 495 123-45-67', 2048.0, False, 'anna@example.com', None])
+    sheet.append([None] * 7)
+    sheet.append(['boris', 'Boris-Pass-1', None, None, True, None, 'disabled'])
+    path = tmp_path / 'people.xlsx'
+    book.save(str(path))
+    rows, problems = read_mailboxes_csv(str(path))
+    assert problems == []
+    assert rows == [(2, {'name': 'anna', 'password': 'Anna-Pass-1', 'comment': 'Анна Иванова', 'quota': 2048}),
+                    (3, {'name': 'orders', 'password': 'Orders-Pass-1', 'comment': '+7 495 123-45-67', 'quota': 2048,
+                         'is_local': False, 'aliases': 'anna@example.com'}),
+                    (5, {'name': 'boris', 'password': 'Boris-Pass-1', 'is_local': True, 'state': 'disabled'})]
+
+
+def test_without_openpyxl_a_workbook_fails_saying_how_to_save_it_as_csv(tmp_path, monkeypatch):
+    path = tmp_path / 'people.xlsx'
+    path.write_bytes(b'PK\x03\x04 not read')
+    monkeypatch.setitem(sys.modules, 'openpyxl', None)  # import openpyxl raises ImportError
+    with pytest.raises(ValueError) as failure:
+        read_mailboxes_csv(str(path))
+    assert 'needs the Python library openpyxl' in str(failure.value) and 'CSV UTF-8' in str(failure.value)
+
+
+def test_a_damaged_workbook_is_an_input_error(tmp_path):
+    pytest.importorskip('openpyxl')
+    path = tmp_path / 'people.xlsx'
+    path.write_bytes(b'PK\x03\x04 damaged')
+    with pytest.raises(ValueError, match='the .xlsx workbook cannot be read'):
+        read_mailboxes_csv(str(path))
+
+
+# -- writing: the export that src reads back --------------------------------------------------
+
+MAILBOXES = [
+    {'id': 2, 'name': 'boris', 'comment': '+7 495 123-45-67, Борис', 'quota': 2048, 'is_local': False,
+     'aliases': ['boris@example.net', 'b2@example.net'], 'state': 'active', 'used': 5},
+    {'id': 1, 'name': 'anna', 'comment': 'Анна; "front office"\nsecond line', 'quota': 1000, 'is_local': True, 'aliases': [],
+     'state': 'disabled'},
+    {'id': 3, 'name': 'carol', 'comment': '=HYPERLINK("http://x")', 'quota': None, 'is_local': None, 'aliases': None,
+     'state': 'active'},
+    {'id': 4, 'name': 'dave', 'comment': "'=x", 'quota': 10, 'is_local': True, 'aliases': ['@odd'], 'state': 'active'},
+]
+
+
+@pytest.mark.parametrize('delimiter', [',', ';', '\t'])
+def test_the_export_reads_back_exactly(delimiter):
+    data = _mailboxes_csv.mailboxes_csv(MAILBOXES, delimiter)
+    assert data.startswith(codecs.BOM_UTF8)
+    assert b'HYPERLINK' in data and b'\n=' not in data.replace(b'\r\n', b'\n') and b',=' not in data and b';=' not in data
+    rows, problems = parse_mailboxes_csv(data)
+    assert problems == []
+    assert rows == [
+        (2, {'name': 'anna', 'comment': 'Анна; "front office"\nsecond line', 'quota': 1000, 'is_local': True,
+             'state': 'disabled'}),
+        (4, {'name': 'boris', 'comment': '+7 495 123-45-67, Борис', 'quota': 2048, 'is_local': False,
+             'aliases': 'boris@example.net b2@example.net', 'state': 'present'}),
+        (5, {'name': 'carol', 'comment': '=HYPERLINK("http://x")', 'state': 'present'}),
+        (6, {'name': 'dave', 'comment': "'=x", 'quota': 10, 'is_local': True, 'aliases': '@odd', 'state': 'present'}),
+    ]
+
+
+def test_writing_the_export_is_atomic_idempotent_private_and_check_mode_writes_nothing(tmp_path):
+    path = tmp_path / 'domain.csv'
+    assert _mailboxes_csv.write_mailboxes_csv(str(path), MAILBOXES, check_mode=True) is True
+    assert not path.exists()
+    assert _mailboxes_csv.write_mailboxes_csv(str(path), MAILBOXES) is True
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.read_bytes() == _mailboxes_csv.mailboxes_csv(MAILBOXES)
+    assert _mailboxes_csv.write_mailboxes_csv(str(path), MAILBOXES) is False
+    assert _mailboxes_csv.write_mailboxes_csv(str(path), MAILBOXES[:1], check_mode=True) is True
+    assert path.read_bytes() == _mailboxes_csv.mailboxes_csv(MAILBOXES)
+    os.chmod(str(path), 0o640)
+    assert _mailboxes_csv.write_mailboxes_csv(str(path), MAILBOXES[:1]) is True
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert sorted(os.listdir(str(tmp_path))) == ['domain.csv']
+    with pytest.raises(ValueError, match='dest: the folder .* does not exist'):
+        _mailboxes_csv.write_mailboxes_csv(str(tmp_path / 'missing' / 'x.csv'), MAILBOXES)
+    with pytest.raises(ValueError, match='is a directory'):
+        _mailboxes_csv.write_mailboxes_csv(str(tmp_path), MAILBOXES)

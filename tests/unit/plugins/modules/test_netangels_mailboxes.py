@@ -130,3 +130,91 @@ def test_mailboxes_or_src(http, run_module, tmp_path):
     result = run(run_module, src=str(tmp_path / 'missing.csv'))
     assert result['failed'] is True and 'src: cannot read' in result['msg']
     assert http.requests == []
+
+
+def test_the_exported_csv_imports_as_a_run_with_no_change(http, run_module, tmp_path):
+    """netangels_mailbox_info dest= writes what src= reads: adopting a domain starts from a no-change run."""
+    current = CURRENT + [entity(4, 'formula', comment='=HYPERLINK("x")', aliases='-news@example.net'),
+                         entity(5, 'phone', comment='+7 495 123-45-67; Иван "Ваня"\nдругая строка', quota=2048)]
+    path = tmp_path / 'export.csv'
+    login(http)
+    walk(http, current)
+    exported = run_module(netangels_mailbox_info.main, dict(AUTH_ARGS, domain_id=1001, dest=str(path), delimiter='semicolon'))
+    assert exported['changed'] is True and path.read_bytes().startswith(codecs.BOM_UTF8)
+    walk(http, current)
+    result = run(run_module, src=str(path), prune=True, diff=True)
+    assert result['changed'] is False and result['unchanged'] == 5 and result['failures'] == []
+    assert [r.method for r in http.requests] == ['POST', 'GET', 'GET']
+
+
+def test_dest_is_written_only_when_it_changes_and_never_in_check_mode(http, run_module, tmp_path):
+    path = tmp_path / 'export.csv'
+    args = dict(AUTH_ARGS, domain_id=1001, dest=str(path))
+    login(http)
+    walk(http, CURRENT)
+    assert run_module(netangels_mailbox_info.main, args, check_mode=True)['changed'] is True
+    assert not path.exists()
+    login(http)  # check mode did not write the token cache
+    walk(http, CURRENT)
+    walk(http, CURRENT)
+    assert run_module(netangels_mailbox_info.main, args)['changed'] is True
+    written = path.read_bytes()
+    assert run_module(netangels_mailbox_info.main, args)['changed'] is False
+    assert path.read_bytes() == written
+
+
+def test_dest_in_a_missing_folder_fails_after_the_read_saying_which_option(http, run_module, tmp_path):
+    login(http)
+    walk(http, CURRENT)
+    result = run_module(netangels_mailbox_info.main, dict(AUTH_ARGS, domain_id=1001, dest=str(tmp_path / 'no' / 'x.csv')))
+    assert result['failed'] is True and result['msg'].startswith('Cannot export the mailboxes: dest: the folder')
+
+
+def test_prune_with_nothing_to_keep_is_refused_unless_emptying_the_domain_is_meant(http, run_module, tmp_path):
+    """A header-only CSV with prune deleted every mailbox of a domain under max_removals; now it is refused."""
+    path = tmp_path / 'empty.csv'
+    path.write_bytes(b'name;password;comment\r\n')
+    login(http)
+    for source in (dict(src=str(path)), dict(mailboxes=[]), dict(mailboxes=[dict(name='alice', state='absent')])):
+        http.requests[:] = []
+        walk(http, CURRENT)
+        result = run(run_module, prune=True, **source)
+        assert result['failed'] is True and not result.get('changed')
+        assert 'would delete every mailbox of the domain (3: alice, fwd, gone)' in result['msg']
+        assert 'allow_empty_domain=true' in result['msg']
+        assert [r.method for r in http.requests if r.method not in ('POST', 'GET')] == []
+    walk(http, CURRENT)
+    result = run(run_module, check_mode=True, src=str(path), prune=True, allow_empty_domain=True)
+    assert result['changed'] is True and sorted(result['removed']) == ['alice', 'fwd', 'gone']
+
+
+CSV_LEAK_CASES = {
+    'no header row': b'anna,{p},Anna,2048\n',
+    'no header row, semicolons': b'anna;{p};Anna;2048\n',
+    'no header row, tabs, utf-16': codecs.BOM_UTF16_LE + 'anna\t{p}\tAnna\n'.encode('utf-16-le'),
+    'too many cells': b'name,password\nanna,{p},{p}\n',
+    'too few cells': b'name,password,comment\nanna,{p}\n',
+    'a quota that is not a number': b'name,password,quota\nanna,{p},{p}\n',
+    'a boolean that is not one': b'name,password,is_local\nanna,{p},{p}\n',
+    'a state that is not one': b'name,password,state\nanna,{p},{p}\n',
+    'a bad comment': b'name,password,comment\nanna,{p},' + b'x' * 300 + b'\n',
+    'a bad password': b'name,password\nanna,{p} x\n',
+    'malformed quoting': b'name,password\nanna,"{p}\n',
+    'a trailing column with a cell': b'name;password;;\nanna;{p};;{p}\n',
+    'not utf-8 nor cp1251': b'name,password\nanna,{p}\n\x98\n',
+    'a zip archive': b'PK\x03\x04{p}',
+}
+
+
+def test_no_csv_error_message_ever_shows_a_cell(http, run_module, tmp_path):
+    """Every CSV problem, with the password in every cell it can be in: the password is never shown."""
+    secret = 'Leak-Csv-Pass-9'
+    for case, data in CSV_LEAK_CASES.items():
+        path = tmp_path / 'leak.csv'
+        path.write_bytes(data.replace(b'{p}', secret.encode('ascii')) if b'{p}' in data else
+                         data.replace('{p}'.encode('utf-16-le'), secret.encode('utf-16-le')))
+        result = run_module(netangels_mailboxes.main, dict(AUTH_ARGS, domain_id=1001, src=str(path)))
+        assert result['failed'] is True, case
+        for shape in (secret, secret.lower(), secret.upper()):
+            assert shape not in json.dumps(result, ensure_ascii=False), case
+        assert http.requests == [], case
