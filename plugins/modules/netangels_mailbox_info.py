@@ -43,7 +43,7 @@ options:
         not return them). UTF-8 with a byte-order mark, so that Excel shows Cyrillic correctly; rows sorted by name.
       - A cell that a spreadsheet would run as a formula (starting with V(=), V(+), V(-) or V(@)) is written after a V(')
         so that it shows as text; O(mailops.hosted_mail.netangels_mailboxes#module:src) reads it back exactly.
-      - The file is replaced atomically and only when its content changes (RV(changed)); a new file is made readable by
+      - The file is replaced atomically and only when its content changes (the task then reports C(changed)); a new file is made readable by
         its owner only (it lists people), an existing one keeps its mode. Check mode writes nothing and reports whether it
         would change.
     type: path
@@ -59,7 +59,7 @@ options:
 attributes:
   check_mode:
     support: full
-    details: Reading runs the same way in check mode; O(dest) is not written, and RV(changed) tells whether it would be.
+    details: Reading runs the same way in check mode; O(dest) is not written, and C(changed) tells whether it would be.
   diff_mode:
     support: none
   idempotent:
