@@ -408,7 +408,7 @@ class Transport(object):
             return ('%s asks to wait %d s (until about %s), longer than the %d s left of retry_timeout (%g s): '
                     'the limit lifts then; run the task again after that time, or raise retry_timeout' % (
                         'another request of this task was answered HTTP 429 and the API' if shared else 'the API',
-                        int(round(delay)), _until(delay), max(0, int(left)), self.retry_timeout))
+                        int(round(delay)), _until(delay), max(0, int(round(left))), self.retry_timeout))
         return 'gave up: retry_timeout (%g s) reached' % self.retry_timeout
 
     def request(self, method, url, params=None, json_body=None, data=None, files=None, headers=None,
