@@ -163,17 +163,19 @@ def json_type(value):
     return type(value).__name__
 
 
-def unexpected_answer(call, body, expected):
+def unexpected_answer(redactor, call, body, expected):
     """The error for a success answer that is not the documented shape: names the call, summarises the body.
 
     ``call`` is ``'GET /api/v2/...'``; ``expected`` says what was expected. The summary gives the
-    body's shape only (:func:`body_shape`), so no value, secret or not, is ever quoted. Raised by a
+    body's shape only (:func:`body_shape`), so no value is ever quoted, and ``redactor`` (the
+    transport's :class:`Redactor`) masks any secret a hostile answer used as a key. Raised by a
     client before it plans anything from the answer, so nothing is written on a doubtful read.
     """
-    return InvalidResponseError(
+    shape = redactor.text(body_shape(body))
+    return InvalidResponseError(redactor.text(
         '%s: the API answered %s instead of %s; nothing was planned or written from that answer. '
         'Run the task again; if it persists, the API (or a proxy in front of it) is not answering as documented'
-        % (call, body_shape(body), expected), details=body_shape(body))
+        % (call, shape, expected)), details=shape)
 
 
 def pause(seconds):

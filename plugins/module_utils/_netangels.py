@@ -266,7 +266,7 @@ class NetAngelsClient(object):
         entities = body.get('entities') if isinstance(body, dict) else None
         if isinstance(count, bool) or not isinstance(count, int) or count < 0 or not isinstance(entities, list) \
                 or not all(_is_entity(entity) for entity in entities):
-            raise unexpected_answer('GET %s (offset %d)' % (path, offset), body,
+            raise unexpected_answer(self.transport.redactor, 'GET %s (offset %d)' % (path, offset), body,
                                     '{"count": a number, "entities": a list of objects with an id and a name}')
         return entities, count
 
@@ -363,7 +363,7 @@ class NetAngelsClient(object):
         except NotFoundError:
             return None
         if not _is_entity(body):
-            raise unexpected_answer('GET %s' % path, body, 'a mailbox (an object with an id and a name)')
+            raise unexpected_answer(self.transport.redactor, 'GET %s' % path, body, 'a mailbox (an object with an id and a name)')
         return normalise_mailbox(body)
 
     # Every write below goes through the transport's one retry loop (``_http.Transport.request``):
@@ -411,7 +411,7 @@ class NetAngelsClient(object):
             # the create was answered: the mailbox is read back rather than trusted from a body of another shape
             there = self.find_mailbox(domain_id, name)
             if there is None:
-                raise unexpected_answer('POST /api/v2/mail/mailboxes/', answer, 'the new mailbox (an object with an id and a name)')
+                raise unexpected_answer(self.transport.redactor, 'POST /api/v2/mail/mailboxes/', answer, 'the new mailbox (an object with an id and a name)')
             return there
         return normalise_mailbox(answer)
 
@@ -462,7 +462,7 @@ class NetAngelsClient(object):
         body = self.call('POST', path, files=files)
         entities = body.get('entities') if isinstance(body, dict) else None
         if not isinstance(entities, list) or not all(_is_entity(entity) for entity in entities):
-            raise unexpected_answer('POST %s' % path, body, '{"count", "entities": the created mailboxes}')
+            raise unexpected_answer(self.transport.redactor, 'POST %s' % path, body, '{"count", "entities": the created mailboxes}')
         return [normalise_mailbox(m) for m in entities]
 
     def _mailbox_put(self, mailbox_id, action, body, idempotent=True, done=None, refusal_checked=False):

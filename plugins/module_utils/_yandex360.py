@@ -46,7 +46,7 @@ class Yandex360Client(object):
         body = response.body
         rules = body.get('rules', []) if isinstance(body, dict) else None
         if not isinstance(rules, list) or not all(isinstance(rule, dict) for rule in rules):
-            raise unexpected_answer('GET %s' % path[len(self.api_url):], body, '{"rules": a list of rule objects}')
+            raise unexpected_answer(self.transport.redactor, 'GET %s' % path[len(self.api_url):], body, '{"rules": a list of rule objects}')
         return rules
 
     def set_rules(self, org_id, rules):
