@@ -74,7 +74,7 @@ def test_a_mailbox_list_of_the_wrong_shape_is_an_error_not_an_empty_domain(sandb
 
 
 @pytest.mark.parametrize('body', ['', '[]', '{"rules": null}'])
-def test_an_empty_or_foreign_rule_list_never_wipes_the_organisations_rules(sandbox, body):
+def test_an_empty_or_foreign_rule_list_never_wipes_the_organisations_rules(sandbox, body, tmp_path):
     """The defect: an empty 200 body read as "no rules", and an additive rule replaced all of them."""
     api = yandex(sandbox)
     api.set_rules(ORG, THREE_RULES)
@@ -83,27 +83,22 @@ def test_an_empty_or_foreign_rule_list_never_wipes_the_organisations_rules(sandb
     puts = len(sandbox.requests('PUT', RULES))
     sandbox.set_faults([{'kind': '200', 'body': body, 'method': 'GET', 'path': RULES, 'next': 1}])
     with pytest.raises(_http.InvalidResponseError, match='nothing was planned or written'):
-        sync_rules(api, ORG, normalise_rules([DROP_SPAM]), lock_base=str(sandbox_tmp(sandbox)))
+        sync_rules(api, ORG, normalise_rules([DROP_SPAM]), lock_base=str(tmp_path))
     sandbox.clear_faults()
     assert api.get_rules(ORG) == before
     assert len(sandbox.requests('PUT', RULES)) == puts, 'nothing written'
 
 
-def test_one_empty_object_just_before_a_write_is_read_again(sandbox):
+def test_one_empty_object_just_before_a_write_is_read_again(sandbox, tmp_path):
     """``{}`` means "no rules" (an assumption), but one glitch must not wipe them: the second read wins."""
     api = yandex(sandbox)
     api.set_rules(ORG, THREE_RULES)
     before = api.get_rules(ORG)
     sandbox.set_faults([{'kind': '200', 'body': '{}', 'method': 'GET', 'path': RULES, 'next': 1}])
-    outcome = sync_rules(api, ORG, normalise_rules([DROP_SPAM]), lock_base=str(sandbox_tmp(sandbox)))
+    outcome = sync_rules(api, ORG, normalise_rules([DROP_SPAM]), lock_base=str(tmp_path))
     after = api.get_rules(ORG)
     assert len(after) == len(before) + 1 and after[:len(before)] == before
     assert outcome.changed is True
-
-
-def sandbox_tmp(sandbox):
-    import tempfile
-    return tempfile.mkdtemp(prefix='mailops-h18-locks-')
 
 
 # -- A2: a page walk while another client changes the domain -------------------------------------
