@@ -153,9 +153,9 @@ def says_already(error):
 
 
 def _is_entity(entity):
-    """Whether a list entry has the documented ``id`` (a number) and ``name`` (text)."""
+    """Whether a list entry has the documented ``id`` (a number) and ``name`` (text), and ``aliases``, if any, as text or a list."""
     return isinstance(entity, dict) and isinstance(entity.get('id'), int) and not isinstance(entity.get('id'), bool) \
-        and isinstance(entity.get('name'), str)
+        and isinstance(entity.get('name'), str) and isinstance(entity.get('aliases'), (type(None), str, list))
 
 
 class NetAngelsClient(object):

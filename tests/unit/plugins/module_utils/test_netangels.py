@@ -177,8 +177,9 @@ def test_a_list_that_never_holds_still_is_an_error_not_a_short_list(http):
     dict(body={'count': '1', 'entities': []}), dict(body={'count': 1, 'entities': {}}), dict(body={'count': 1, 'entities': ['alice']}),
     dict(body={'count': 1, 'entities': [{'name': 'alice'}]}), dict(body={'count': 1, 'entities': [{'id': 1, 'name': None}]}),
     dict(body={'count': None, 'entities': []}), dict(body={'count': True, 'entities': []}),
+    dict(body={'count': 1, 'entities': [{'id': 1, 'name': 'alice', 'aliases': 5}]}),
 ], ids=['empty body', 'empty list', 'a list', 'empty object', 'no entities', 'count as text', 'entities an object',
-        'entity not an object', 'entity without id', 'entity name null', 'count null', 'count a boolean'])
+        'entity not an object', 'entity without id', 'entity name null', 'count null', 'count a boolean', 'aliases a number'])
 def test_a_page_of_another_shape_is_an_error_naming_the_call_never_an_empty_domain(http, answer):
     """Issue 18 A1: an empty 200 body made netangels_mailbox_info report 0 mailboxes; a list failed as a bug."""
     login(http)
