@@ -24,7 +24,7 @@ options:
     description:
       - Seconds to wait for the connection and for each answer.
       - Failed calls are retried up to 12 times with exponential backoff (at most 5 seconds between tries), honouring
-        C(Retry-After) on HTTP 429 and 503. A write whose answer was lost (no answer, HTTP 5xx) is sent again only
+        C(Retry-After) on HTTP 429 and 503, for at most O(retry_timeout) seconds in all. A write whose answer was lost (no answer, HTTP 5xx) is sent again only
         when repeating it is harmless or when reading the object back proves that it did not take effect, so nothing
         is created twice.
     type: float

@@ -39,7 +39,7 @@ from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailbox impor
     PASSWORD_NOTE, CheckWriter, LiveWriter, converge, mailbox_inputs, state_refusal)
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailboxes_csv import read_mailboxes_csv
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import (
-    BATCH_CREATE_LIMIT, batch_csv, batch_error_line, is_disabled, parse_aliases, resolve_target)
+    BATCH_CREATE_LIMIT, AlreadyThere, batch_csv, batch_error_line, is_disabled, parse_aliases, resolve_target, says_already)
 
 STATES = ('present', 'absent', 'disabled')
 STATE_ALIASES = {'active': 'present'}
@@ -304,17 +304,21 @@ def _may_have_written(error):
 
 
 def create_in_batches(client, domain_id, rows, outcome):
-    """Create ``rows`` through batch-create; return the created ``[(row, mailbox)]`` and the rows to create one by one.
+    """Create ``rows`` through batch-create; return the created ``[(row, mailbox)]``, the rows to create
+    one by one, and ``[(row, mailbox)]`` of those another writer created meanwhile.
 
     An upload whose answer is lost or fails (no answer, 5xx, 429 after retries, an answer that is
     not JSON) is never resent as is: the domain is read again, the rows that now exist count as
     created, and only the missing ones go into the next upload. A 400 that names a line refuses
-    that row alone (nothing is created, an assumption): it is reported, the others are uploaded
-    again. Rows that an answered upload did not create (a vendor that creates what it can), and
-    those of a 400 that names no line, are returned to be created one by one, each with its own
-    answer.
+    that row (nothing is created, an assumption). When the refusal says the row's mailbox
+    already exists (another run of the same file at the same time), the domain is read: every
+    pending row whose mailbox now exists is done, not failed (it is then handled as an existing
+    mailbox, and is not reported as created by this run); the refused row fails only when its
+    mailbox is still missing. The others are uploaded again. Rows that an answered upload did not
+    create (a vendor that creates what it can), and those of a 400 that names no line, are
+    returned to be created one by one, each with its own answer.
     """
-    created, singles = [], []
+    created, singles, existing = [], [], []
     pending = list(rows)
     failed_in_a_row = 0
     while pending:
@@ -326,8 +330,17 @@ def create_in_batches(client, domain_id, rows, outcome):
             line = batch_error_line(exc)
             if line in lines:
                 bad = chunk[lines[line]]
-                outcome.fail(bad, 'creating it (batch upload, line %d): %s' % (line, exc.message))
-                pending.remove(bad)
+                present = {}
+                if says_already(exc):
+                    try:
+                        present = dict((m['name'], m) for m in client.list_mailboxes(domain_id))
+                    except ApiError as read_error:
+                        exc = exc.prefixed('reading the domain to check the refusal failed (%s)' % read_error.message)
+                if bad.name not in present:
+                    outcome.fail(bad, 'creating it (batch upload, line %d): %s' % (line, exc.message))
+                    pending.remove(bad)
+                existing.extend((row, present[row.name]) for row in pending if row.name in present)
+                pending = [row for row in pending if row.name not in present]
                 continue
             if isinstance(exc, RequestError) and exc.status == 400:
                 singles.extend(chunk)
@@ -336,7 +349,7 @@ def create_in_batches(client, domain_id, rows, outcome):
             if exc.status is not None and 400 <= exc.status < 500 and not isinstance(exc, RateLimitError):
                 for row in pending:
                     outcome.fail(row, 'creating it (batch upload): %s' % exc.message)
-                return created, singles
+                return created, singles, existing
             failed_in_a_row += 1
             try:
                 present = dict((m['name'], m) for m in client.list_mailboxes(domain_id))
@@ -344,7 +357,7 @@ def create_in_batches(client, domain_id, rows, outcome):
                 for row in pending:
                     outcome.fail(row, 'creating it (batch upload): %s; reading the domain to see what it created failed too: %s. '
                                       'Run again to converge' % (exc.message, read_error.message), may_have_written=True)
-                return created, singles
+                return created, singles, existing
             created.extend((row, present[row.name]) for row in chunk if row.name in present)
             missing = [row for row in chunk if row.name not in present]
             pending = pending[len(chunk):]
@@ -360,7 +373,7 @@ def create_in_batches(client, domain_id, rows, outcome):
         created.extend((row, made[row.name]) for row in chunk if row.name in made)
         singles.extend(row for row in chunk if row.name not in made)
         pending = pending[len(chunk):]
-    return created, singles
+    return created, singles, existing
 
 
 class Job(object):
@@ -394,6 +407,8 @@ def _refresh(client, job, domain_id):
 def run_job(writer, job, domain_id, params):
     """Apply one job through ``writer``; return ``(mailbox after, error or None)``.
 
+    The mailbox after a delete is None, or False when another writer had deleted it first.
+
     ``writer.steps`` lists the writes sent; with an error, the last one is the write that failed.
     """
     mailbox = job.mailbox
@@ -406,10 +421,12 @@ def run_job(writer, job, domain_id, params):
                 return mailbox, ApiError('it was deleted by someone else during the run', status=404)
             mailbox = fresh
         if job.kind == 'delete':
-            writer.delete(mailbox)
-            return None, None
+            # False: another writer had deleted it first (a 404), which is not a change of this run
+            return (False if writer.delete(mailbox) is False else None), None
         if job.kind == 'create' and mailbox is None:
             mailbox = writer.create(domain_id, job.row.name, job.row.password, job.row.desired.get('comment'))
+            if isinstance(mailbox, AlreadyThere):  # another writer created it first: an existing mailbox now
+                job.kind, job.mailbox = 'update', mailbox
         mailbox, dummy = converge(writer, mailbox, job.row.desired, job.row.state, job.row.password,
                                   _update_password(job.row.password, params), password_sent=job.kind != 'update')
         return mailbox, None
@@ -458,7 +475,7 @@ def account(outcome, results):
         if error is not None:
             outcome.fail(job.name, error.message, may_have_written=bool(done) or _may_have_written(error))
         if job.kind == 'delete':
-            if error is None:
+            if error is None and mailbox is not False:  # False: another writer had deleted it first
                 outcome.removed.append(job.name)
                 outcome.before[job.name] = _fields(job.mailbox)
             continue
@@ -508,8 +525,9 @@ def manage_mailboxes(client, params, check_mode=False, register_secret=None):
     if check_mode:
         jobs = [Job('create', row, None) for row in plan.creates] + jobs
     elif plan.creates:
-        created, singles = create_in_batches(client, target.domain_id, plan.creates, outcome)
-        jobs = [Job('follow', row, mailbox) for row, mailbox in created] + [Job('create', row, None) for row in singles] + jobs
+        created, singles, existing = create_in_batches(client, target.domain_id, plan.creates, outcome)
+        jobs = [Job('follow', row, mailbox) for row, mailbox in created] + [Job('create', row, None) for row in singles] + \
+            [Job('update', row, mailbox) for row, mailbox in existing] + jobs
     account(outcome, run_with_second_attempt(client, jobs, target.domain_id, params, check_mode))
     result = outcome.result(plan.unchanged)
     result['domain_id'] = target.domain_id

@@ -26,10 +26,13 @@ Retry policy (one place, :meth:`Transport.request`). Each failed attempt is one 
   outcome ("already exists", "not found") is checked with ``confirm`` too: if the write took
   effect, the refusal is of the repeat and the write succeeded.
 
-Every request is sent at most ``1 + max_retries`` times; when the budget is spent on an unknown
-outcome, ``confirm`` (if any) has the last word. 429 and 503 honour ``Retry-After`` (seconds or an
-HTTP date), clamped to ``retry_after_max``; otherwise the wait is exponential backoff with jitter,
-capped at ``backoff_max``. The default budget (12 retries, waits from 0.25 s doubling up to 5 s:
+Every request is sent at most ``1 + max_retries`` times, and it spends at most ``retry_timeout``
+seconds (the module option of that name) from its first attempt to its last answer: each
+attempt's timeout is cut to the time left, and a wait that would end after it is not begun (the
+call fails at once; a ``Retry-After`` longer than the time left says when the limit lifts). When
+the budget is spent on an unknown outcome, ``confirm`` (if any) has the last word. 429 and 503
+honour ``Retry-After`` (seconds or an HTTP date) as asked; otherwise the wait is exponential
+backoff with jitter, capped at ``backoff_max``. The default budget (12 retries, waits from 0.25 s doubling up to 5 s:
 about 20 to 45 s of waiting in all) is sized for goal R1, one run converging with 30% of answers faulted: one
 request then fails all 13 attempts with a chance of 0.3 ** 13, under 1 in 6 million, so a run of
 a few hundred requests almost never loses one.
@@ -73,7 +76,10 @@ DEFAULT_TIMEOUT = 30
 DEFAULT_MAX_RETRIES = 12
 DEFAULT_BACKOFF_BASE = 0.25
 DEFAULT_BACKOFF_MAX = 5.0
-DEFAULT_RETRY_AFTER_MAX = 60.0
+DEFAULT_RETRY_TIMEOUT = 120.0
+"""Seconds one call may spend from its first attempt to its last (the ``retry_timeout`` option)."""
+MIN_ATTEMPT_TIME = 1.0
+"""A retry is not begun unless at least this many seconds of ``retry_timeout`` are left after its wait."""
 
 
 class ApiError(Error):
@@ -121,9 +127,70 @@ class InvalidResponseError(ApiError):
     """A success answer whose body is not the JSON the call expects."""
 
 
+def body_shape(body):
+    """A summary of an answer body's shape for an error: its types and keys, never a value.
+
+    ``None`` (an empty body) reads ``an empty body``; a list ``a JSON list of 3 items``; an object
+    ``a JSON object with the keys count (text), entities (a list)``.
+    """
+    if body is None:
+        return 'an empty body'
+    if isinstance(body, list):
+        return 'a JSON list of %d item%s' % (len(body), '' if len(body) == 1 else 's')
+    if isinstance(body, dict):
+        if not body:
+            return 'an empty JSON object'
+        keys = sorted(body, key=str)
+        shown = ', '.join('%s (%s)' % (str(key)[:40], json_type(body[key])) for key in keys[:10])
+        return 'a JSON object with the keys %s%s' % (shown, ' and %d more' % (len(keys) - 10) if len(keys) > 10 else '')
+    return 'a JSON %s' % json_type(body)
+
+
+def json_type(value):
+    """``'text'``, ``'a number'``, ``'a list'``... : the JSON type of ``value``, for a message."""
+    if value is None:
+        return 'null'
+    if isinstance(value, bool):
+        return 'true/false'
+    if isinstance(value, (int, float)):
+        return 'a number'
+    if isinstance(value, str):
+        return 'text'
+    if isinstance(value, list):
+        return 'a list'
+    if isinstance(value, dict):
+        return 'an object'
+    return type(value).__name__
+
+
+def unexpected_answer(redactor, call, body, expected):
+    """The error for a success answer that is not the documented shape: names the call, summarises the body.
+
+    ``call`` is ``'GET /api/v2/...'``; ``expected`` says what was expected. The summary gives the
+    body's shape only (:func:`body_shape`), so no value is ever quoted, and ``redactor`` (the
+    transport's :class:`Redactor`) masks any secret a hostile answer used as a key. Raised by a
+    client before it plans anything from the answer, so nothing is written on a doubtful read.
+    """
+    shape = redactor.text(body_shape(body))
+    return InvalidResponseError(redactor.text(
+        '%s: the API answered %s instead of %s; nothing was planned or written from that answer. '
+        'Run the task again; if it persists, the API (or a proxy in front of it) is not answering as documented'
+        % (call, shape, expected)), details=shape)
+
+
 def pause(seconds):
     """Wait between retries (unit tests replace this)."""
     time.sleep(seconds)
+
+
+def clock():
+    """Seconds on a monotonic clock: what ``retry_timeout`` is measured on (unit tests replace this)."""
+    return time.monotonic()
+
+
+def _until(seconds):
+    """``'2026-12-05 23:40 UTC'``: the wall-clock time ``seconds`` from now."""
+    return time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(time.time() + seconds))
 
 
 def error_class(status):
@@ -271,7 +338,7 @@ class Transport(object):
 
     def __init__(self, timeout=DEFAULT_TIMEOUT, validate_certs=True, ca_path=None, secrets=None,
                  max_retries=DEFAULT_MAX_RETRIES, backoff_base=DEFAULT_BACKOFF_BASE,
-                 backoff_max=DEFAULT_BACKOFF_MAX, retry_after_max=DEFAULT_RETRY_AFTER_MAX,
+                 backoff_max=DEFAULT_BACKOFF_MAX, retry_timeout=DEFAULT_RETRY_TIMEOUT,
                  sleep=None, user_agent_suffix=None, secret_store=None):
         if not HAS_REQUESTS:
             raise RuntimeError('The Python library "requests" is required.')
@@ -287,7 +354,7 @@ class Transport(object):
         self.max_retries = int(max_retries)
         self.backoff_base = float(backoff_base)
         self.backoff_max = float(backoff_max)
-        self.retry_after_max = float(retry_after_max)
+        self.retry_timeout = float(retry_timeout)
         self.redactor = Redactor(secrets, store=secret_store)
         self._sleep = sleep
         self.request_count = 0
@@ -312,27 +379,39 @@ class Transport(object):
         ceiling = min(self.backoff_max, self.backoff_base * (2 ** attempt))
         return random.uniform(ceiling / 2.0, ceiling)
 
-    def _wait(self, attempt, response=None):
-        delay = None
+    def _delay(self, attempt, response=None):
+        """``(seconds, asked)``: the wait before retry ``attempt``; ``asked`` when it is the API's ``Retry-After``."""
         if response is not None and response.status_code in (429, 503):
             delay = retry_after_seconds(response.headers.get('Retry-After'))
-        if delay is None:
-            delay = self.backoff(attempt)
-        delay = min(delay, self.retry_after_max)
+            if delay is not None:
+                return delay, True
+        return self.backoff(attempt), False
+
+    def _wait(self, delay, response=None):
         if response is not None and response.status_code == 429:
             with self._lock:  # every thread holds back until this wait is over
-                self._resume_at = max(self._resume_at, time.monotonic() + delay)
+                self._resume_at = max(self._resume_at, clock() + delay)
                 self._local.own_pause = self._resume_at
         (self._sleep or pause)(delay)
 
-    def _honour_shared_pause(self):
-        """Wait while a 429 that another thread got asks every thread to hold back."""
+    def _shared_pause(self):
+        """Seconds this thread must still hold back for a 429 another thread got (0: none)."""
         resume_at = self._resume_at
         if resume_at == getattr(self._local, 'own_pause', None):
-            return  # this thread's own wait already covered it
-        remaining = resume_at - time.monotonic()
-        if remaining > 0:
-            (self._sleep or pause)(remaining)
+            return 0.0  # this thread's own wait already covered it
+        return max(0.0, resume_at - clock())
+
+    def _out_of_time(self, deadline, delay, asked, shared=False):
+        """Why a wait of ``delay`` seconds does not fit in what is left before ``deadline``, or None."""
+        left = deadline - clock()
+        if delay + MIN_ATTEMPT_TIME <= left:
+            return None
+        if asked:
+            return ('%s asks to wait %d s (until about %s), longer than the %d s left of retry_timeout (%g s): '
+                    'the limit lifts then; run the task again after that time, or raise retry_timeout' % (
+                        'another request of this task was answered HTTP 429 and the API' if shared else 'the API',
+                        int(round(delay)), _until(delay), max(0, int(round(left))), self.retry_timeout))
+        return 'gave up: retry_timeout (%g s) reached' % self.retry_timeout
 
     def request(self, method, url, params=None, json_body=None, data=None, files=None, headers=None,
                 idempotent=None, confirm=None):
@@ -350,15 +429,23 @@ class Transport(object):
             idempotent = method in IDEMPOTENT_METHODS
         unsure = False  # an attempt so far may have taken effect without our knowing
         attempt = 0
+        deadline = clock() + self.retry_timeout
+        response = failure = None
         while True:
-            self._honour_shared_pause()
+            shared = self._shared_pause()
+            if shared:
+                why = self._out_of_time(deadline, shared, True, shared=True)
+                if why is not None:
+                    return self._give_up(method, url, response, failure, attempt, unsure, confirm, why)
+                (self._sleep or pause)(shared)
             response = None
+            timeout = min(self.timeout[0], max(MIN_ATTEMPT_TIME, deadline - clock()))
             try:
                 with self._lock:
                     self.request_count += 1
                 response = self.session.request(
                     method, url, params=params, json=json_body, data=data, files=files,
-                    headers=headers, timeout=self.timeout)
+                    headers=headers, timeout=(timeout, timeout))
             except requests.exceptions.ConnectTimeout as exc:
                 failure, acted = exc, False
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
@@ -379,19 +466,36 @@ class Transport(object):
                     return self._handle(method, url, response, attempt)
             unsure = unsure or acted is None
             if attempt >= self.max_retries:
-                if unsure and confirm is not None:
-                    done = self._confirm(confirm, method, url, response, failure, attempt)
-                    if done is not None:
-                        return done
-                return self._fail(method, url, response, failure, attempt)
+                return self._give_up(method, url, response, failure, attempt, unsure, confirm, None)
             if acted is None and not idempotent and confirm is None:
                 return self._fail(method, url, response, failure, attempt)
-            self._wait(attempt, response)
+            delay, asked = self._delay(attempt, response)
+            why = self._out_of_time(deadline, delay, asked)
+            if why is not None:
+                return self._give_up(method, url, response, failure, attempt, unsure, confirm, why)
+            self._wait(delay, response)
             if acted is None and not idempotent:
                 done = self._confirm(confirm, method, url, response, failure, attempt)
                 if done is not None:
                     return done
             attempt += 1
+
+    def _give_up(self, method, url, response, failure, attempts, unsure, confirm, why):
+        """No more attempts: ``confirm`` has the last word on an unknown outcome, else the last error (and ``why``) is raised."""
+        if unsure and confirm is not None:
+            done = self._confirm(confirm, method, url, response, failure, attempts)
+            if done is not None:
+                return done
+        if response is None and failure is None:  # a shared pause stopped the very first attempt
+            raise RateLimitError('%s: not sent: %s' % (self._describe(method, url), why), status=429, method=method,
+                                 url=self.redactor.text(url))
+        try:
+            return self._fail(method, url, response, failure, attempts)
+        except ApiError as exc:
+            if why is None:
+                raise
+            raise exc.__class__('%s; %s' % (exc.message, why), status=exc.status, vendor_message=exc.vendor_message,
+                                details=exc.details, method=exc.method, url=exc.url) from None
 
     def _confirm(self, confirm, method, url, response, failure, attempts):
         """Ask ``confirm`` whether the write took effect: a :class:`Response` if it did, else None.

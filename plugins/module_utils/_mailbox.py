@@ -23,7 +23,7 @@ from __future__ import annotations
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error, InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import AuthError, NotFoundError, RequestError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import (
-    MAILBOX_STATE_DISABLED, check_comment, check_local_part, check_password, check_quota, is_disabled, normalise_alias,
+    MAILBOX_STATE_DISABLED, AlreadyThere, check_comment, check_local_part, check_password, check_quota, is_disabled, normalise_alias,
     parse_aliases, parse_target, resolve_target, same_field)
 
 FIELDS = ('comment', 'quota', 'is_local', 'aliases')
@@ -143,7 +143,9 @@ CLEANUP = 'emptying it (cleanup)'
 class LiveWriter(object):
     """Performs each step through the client; every failure names the step.
 
-    ``steps`` lists the writes attempted, ``done`` those the API confirmed.
+    ``steps`` lists the writes attempted, ``done`` those the API confirmed. A write the API refused
+    because its wanted state already held (the client answers :class:`~._netangels.AlreadyThere`)
+    is in neither: it changed nothing in this run.
     """
 
     check_mode = False
@@ -161,6 +163,10 @@ class LiveWriter(object):
             if step == CLEANUP and isinstance(exc, RequestError) and exc.status == 400:
                 step += ': the API forbids cleanup for this mailbox'
             raise exc.prefixed(step) from exc
+        if isinstance(answer, AlreadyThere):
+            # refused because the wanted state already held (another writer got there first): done, not a change of this run
+            self.steps.pop()
+            return answer
         self.done.append(step)
         return answer
 
@@ -180,7 +186,11 @@ class LiveWriter(object):
         return self._do('disabling it', self.client.disable_mailbox, mailbox['id'])
 
     def delete(self, mailbox):
-        return self._do('deleting it', self.client.delete_mailbox, mailbox['id'])
+        deleted = self._do('deleting it', self.client.delete_mailbox, mailbox['id'])
+        if deleted is False:  # already gone (404): another writer deleted it first; not a change of this run
+            self.steps.pop()
+            self.done.pop()
+        return deleted
 
     def add_alias(self, mailbox, alias):
         return self._do('adding the forwarding address %s' % alias, self.client.add_alias, mailbox['id'], alias)
@@ -325,7 +335,9 @@ def manage_mailbox(client, params, check_mode=False):
         else:
             if mailbox is None:
                 mailbox = writer.create(target.domain_id, target.name, password, desired.get('comment'))
-                password_sent = True
+                password_sent = not isinstance(mailbox, AlreadyThere)
+                if not password_sent:  # another writer created it first: this run found it as it is
+                    current = mailbox
             mailbox, password_sent = converge(writer, mailbox, desired, state, password, params.get('update_password'),
                                               cleanup=params.get('cleanup'), password_sent=password_sent)
     except Error as exc:

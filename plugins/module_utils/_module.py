@@ -57,6 +57,7 @@ def netangels_argument_spec(**extra):
         auth_url=dict(type='str', default=NETANGELS_AUTH_URL, fallback=(env_fallback, ['NETANGELS_AUTH_URL'])),
         token_cache=dict(type='bool', default=True, fallback=(env_fallback, ['NETANGELS_TOKEN_CACHE'])),
         token_cache_dir=dict(type='path', fallback=(env_fallback, ['NETANGELS_TOKEN_CACHE_DIR'])),
+        retry_timeout=dict(type='float', default=_http.DEFAULT_RETRY_TIMEOUT, fallback=(env_fallback, ['NETANGELS_RETRY_TIMEOUT'])),
     )
     spec.update(_connection_spec())
     spec.update(extra)
@@ -69,6 +70,7 @@ def yandex360_argument_spec(**extra):
         oauth_token=dict(type='str', no_log=True, required=True, fallback=(env_fallback, ['YANDEX360_OAUTH_TOKEN'])),
         org_id=dict(type='int', required=True, fallback=(env_fallback, ['YANDEX360_ORG_ID'])),
         api_url=dict(type='str', default=YANDEX360_API_URL, fallback=(env_fallback, ['YANDEX360_API_URL'])),
+        retry_timeout=dict(type='float', default=_http.DEFAULT_RETRY_TIMEOUT, fallback=(env_fallback, ['YANDEX360_RETRY_TIMEOUT'])),
     )
     spec.update(_connection_spec())
     spec.update(extra)
@@ -261,6 +263,8 @@ def option_problems(params):
             problems.append(_url_problem(name, params[name]))
     if params.get('timeout') is not None and not (math.isfinite(params['timeout']) and params['timeout'] > 0):
         problems.append('timeout must be a number of seconds above 0, got %s' % params['timeout'])
+    if params.get('retry_timeout') is not None and not (math.isfinite(params['retry_timeout']) and params['retry_timeout'] > 0):
+        problems.append('retry_timeout must be a number of seconds above 0, got %s' % params['retry_timeout'])
     if params.get('lock_timeout') is not None and not (math.isfinite(params['lock_timeout']) and params['lock_timeout'] >= 0):
         problems.append('lock_timeout must be a number of seconds, 0 or more, got %s' % params['lock_timeout'])
     for name, what in ID_OPTIONS.items():
@@ -297,6 +301,7 @@ def _transport(module):
         module.fail_json(msg=missing_required_lib('requests'), exception=_http.REQUESTS_IMPORT_ERROR)
     params = module.params
     return _http.Transport(timeout=params['timeout'], validate_certs=params['validate_certs'], ca_path=params['ca_path'],
+                           retry_timeout=params['retry_timeout'],
                            user_agent_suffix='ansible-core/%s' % module.ansible_version, secret_store=module.no_log_values)
 
 

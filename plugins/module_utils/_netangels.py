@@ -29,7 +29,8 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._address import (  # noqa: F401 pylint: disable=unused-import
     normalise_address as normalise_alias)
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import AuthError, InvalidResponseError, NotFoundError
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import (
+    AuthError, InvalidResponseError, NotFoundError, RequestError, unexpected_answer)
 
 DEFAULT_API_URL = 'https://api-ms.netangels.ru'
 DEFAULT_AUTH_URL = 'https://panel.netangels.ru/api/gateway/token/'
@@ -38,6 +39,8 @@ BATCH_CREATE_FIELD = 'file'
 BATCH_CREATE_COLUMNS = ('name', 'password', 'comment')
 BATCH_CREATE_LIMIT = 1000
 """Most mailboxes in one batch-create upload (an assumption: the vendor documents no limit)."""
+WALK_ATTEMPTS = 3
+"""Times a paginated list is read from its start when its ``count`` changed while it was read."""
 
 
 MailboxTarget = namedtuple('MailboxTarget', ['name', 'domain', 'domain_id'])
@@ -125,6 +128,34 @@ def normalise_mailbox(entity):
     mailbox['name'] = mailbox_local_part(entity)
     mailbox.pop('password', None)
     return mailbox
+
+
+class AlreadyThere(dict):
+    """A mailbox as read after the API refused a write whose wanted state already held.
+
+    Another writer (a second run of the same task, a colleague) made it so first: the write counts
+    as done, but not as a change of this run (see the table of write kinds below).
+    """
+
+
+_ALREADY_RE = re.compile(r'already|exist|taken|duplicate|not an? alias|no such alias|not found', re.IGNORECASE)
+
+
+def says_already(error):
+    """Whether a refused write (an ``ApiError``) may say that its wanted state already holds.
+
+    Assumption (undocumented): such a refusal is a 400 or 409 whose message says so in English
+    ("mailbox 'bob' already exists", "'a@b.org' is already an alias", "'a@b.org' is not an alias
+    of this mailbox"). Only such a refusal is checked with a read (see the table of write kinds);
+    any other refusal (a bad password, too many aliases) is final at once.
+    """
+    return getattr(error, 'status', None) in (400, 409) and bool(_ALREADY_RE.search(error.vendor_message or ''))
+
+
+def _is_entity(entity):
+    """Whether a list entry has the documented ``id`` (a number) and ``name`` (text), and ``aliases``, if any, as text or a list."""
+    return isinstance(entity, dict) and isinstance(entity.get('id'), int) and not isinstance(entity.get('id'), bool) \
+        and isinstance(entity.get('name'), str) and isinstance(entity.get('aliases'), (type(None), str, list))
 
 
 class NetAngelsClient(object):
@@ -222,34 +253,64 @@ class NetAngelsClient(object):
     # -- pagination -----------------------------------------------------------------------
 
     def _page(self, path, params, offset):
-        """One page of a paginated list: ``(entities, count)``."""
+        """One page of a paginated list: ``(entities, count)``, each checked for the documented shape.
+
+        ``{"count": int, "entities": [{"id": int, "name": str, ...}, ...]}``; anything else (an
+        empty body, a list, a field missing or of the wrong type) raises InvalidResponseError
+        naming the call, so that nothing is planned from it.
+        """
         query = dict(params or {})
         query.update(offset=offset, limit=PAGE_SIZE)
-        body = self.call('GET', path, params=query) or {}
-        return body.get('entities') or [], int(body.get('count') or 0)
+        body = self.call('GET', path, params=query)
+        count = body.get('count') if isinstance(body, dict) else None
+        entities = body.get('entities') if isinstance(body, dict) else None
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0 or not isinstance(entities, list) \
+                or not all(_is_entity(entity) for entity in entities):
+            raise unexpected_answer(self.transport.redactor, 'GET %s (offset %d)' % (path, offset), body,
+                                    '{"count": a number, "entities": a list of objects with an id and a name}')
+        return entities, count
 
     def walk(self, path, params=None, workers=1):
-        """Every entity of a paginated list (``{"count", "entities"}``), in the list's order.
+        """Every entity of a paginated list (``{"count", "entities"}``), in the list's order, as a list.
 
         The first page tells the count; with ``workers`` > 1 the other pages are then read that
         many at a time (the same requests as one by one, in a fraction of the time at real
-        latencies). A list that grew meanwhile is read on to its new end; an entity seen twice
-        (the list shifted between pages) is handed on once.
+        latencies). An entity seen twice (the list shifted between pages) is handed on once.
+
+        Offset paging skips an entity when another client deletes one before it between two
+        pages. So a walk during which ``count`` changed (another client added or deleted
+        something) is not trusted: it is read again from the start, up to :data:`WALK_ATTEMPTS`
+        times; when the list never held still, InvalidResponseError says so and nothing is planned.
         """
+        counts = []
+        for dummy in range(WALK_ATTEMPTS):
+            entities, counts = self._walk_once(path, params, workers)
+            if len(set(counts)) == 1 and len(entities) == counts[0]:
+                return entities
+        raise InvalidResponseError(
+            'GET %s: the list changed while it was read (its count went %s), %d times in a row: another client is '
+            'adding or deleting at the same time, so the list cannot be trusted and nothing was planned or written '
+            'from it. Run the task again when the other client is done' % (path, ' -> '.join(str(c) for c in counts), WALK_ATTEMPTS))
+
+    def _walk_once(self, path, params, workers):
+        """One walk of the list from its start: ``(entities, the count every page reported)``."""
         seen = set()
         pages = [self._page(path, params, 0)]
         step, total = len(pages[0][0]), pages[0][1]
         if step and workers > 1 and total > step:
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 pages.extend(pool.map(lambda offset: self._page(path, params, offset), range(step, total, step)))
-        offset = 0
+        found, counts, offset = [], [], 0
         for entities, count in pages:
-            yield from self._unseen(entities, seen)
+            found.extend(self._unseen(entities, seen))
+            counts.append(count)
             offset += len(entities)
         while entities and offset < count:
             entities, count = self._page(path, params, offset)
-            yield from self._unseen(entities, seen)
+            found.extend(self._unseen(entities, seen))
+            counts.append(count)
             offset += len(entities)
+        return found, counts
 
     @staticmethod
     def _unseen(entities, seen):
@@ -262,7 +323,7 @@ class NetAngelsClient(object):
     # -- domains --------------------------------------------------------------------------
 
     def list_domains(self):
-        return list(self.walk('/api/v2/mail/domains/'))
+        return self.walk('/api/v2/mail/domains/')
 
     def domain_id(self, name):
         """The id of the mail domain ``name`` (case-insensitive). No server-side filter exists."""
@@ -295,10 +356,15 @@ class NetAngelsClient(object):
         return None
 
     def get_mailbox(self, mailbox_id):
+        """The mailbox, or None when it does not exist (404); an answer of another shape is an error."""
+        path = '/api/v2/mail/mailboxes/%d/' % int(mailbox_id)
         try:
-            return normalise_mailbox(self.call('GET', '/api/v2/mail/mailboxes/%d/' % int(mailbox_id)))
+            body = self.call('GET', path)
         except NotFoundError:
             return None
+        if not _is_entity(body):
+            raise unexpected_answer(self.transport.redactor, 'GET %s' % path, body, 'a mailbox (an object with an id and a name)')
+        return normalise_mailbox(body)
 
     # Every write below goes through the transport's one retry loop (``_http.Transport.request``):
     # an idempotent write is repeated after a fault; any other write is repeated only after its
@@ -314,6 +380,14 @@ class NetAngelsClient(object):
     #   cleanup            PUT, not idempotent    the mailbox reads as empty (used 0)
     #                      (a repeat would delete mail that arrived since the first one)
     #   delete             DELETE, idempotent     the mailbox is gone (a repeat answers 404)
+    #
+    # A refusal (HTTP 4xx) is final, with one exception: a refusal that says the wanted state
+    # already holds (:func:`says_already`) is checked with a read, because another writer (a second run of the same task
+    # at the same time) may have got there first. Those are "already exists" for a create, "already
+    # there" for add alias and "not there" for delete alias (and 404 for delete, which needs no
+    # read). When the read shows the wanted state, the write counts as done, not failed, and the
+    # client returns the mailbox as an :class:`AlreadyThere`: done, but not a change of this run.
+    # Any other refusal, or a read that does not show the wanted state, fails as the API said.
 
     def create_mailbox(self, domain_id, name, password, comment=None):
         """Create a mailbox; returns it.
@@ -325,8 +399,21 @@ class NetAngelsClient(object):
         body = {'domain_id': int(domain_id), 'name': name, 'password': password}
         if comment is not None:
             body['comment'] = comment
-        return normalise_mailbox(self.call('POST', '/api/v2/mail/mailboxes/', json_body=body,
-                                           confirm=lambda: self.find_mailbox(domain_id, name)))
+        try:
+            answer = self.call('POST', '/api/v2/mail/mailboxes/', json_body=body,
+                               confirm=lambda: self.find_mailbox(domain_id, name))
+        except RequestError as exc:
+            there = self.find_mailbox(domain_id, name) if says_already(exc) else None  # another writer made it
+            if there is None:
+                raise
+            return AlreadyThere(there)
+        if not _is_entity(answer):
+            # the create was answered: the mailbox is read back rather than trusted from a body of another shape
+            there = self.find_mailbox(domain_id, name)
+            if there is None:
+                raise unexpected_answer(self.transport.redactor, 'POST /api/v2/mail/mailboxes/', answer, 'the new mailbox (an object with an id and a name)')
+            return there
+        return normalise_mailbox(answer)
 
     def update_mailbox(self, mailbox_id, changes):
         """PUT the given fields (comment, quota, is_local, aliases) and return the mailbox."""
@@ -345,11 +432,11 @@ class NetAngelsClient(object):
         return True
 
     def add_alias(self, mailbox_id, alias):
-        return self._mailbox_put(mailbox_id, 'add-alias/', {'alias': alias}, idempotent=False,
+        return self._mailbox_put(mailbox_id, 'add-alias/', {'alias': alias}, idempotent=False, refusal_checked=True,
                                  done=lambda fresh: alias.lower() in [a.lower() for a in fresh['aliases']])
 
     def delete_alias(self, mailbox_id, alias):
-        return self._mailbox_put(mailbox_id, 'delete-alias/', {'alias': alias}, idempotent=False,
+        return self._mailbox_put(mailbox_id, 'delete-alias/', {'alias': alias}, idempotent=False, refusal_checked=True,
                                  done=lambda fresh: alias.lower() not in [a.lower() for a in fresh['aliases']])
 
     def change_password(self, mailbox_id, password):
@@ -371,14 +458,19 @@ class NetAngelsClient(object):
         answer: the caller reads the domain to learn what was created.
         """
         files = {BATCH_CREATE_FIELD: (filename, csv_text.encode('utf-8'), 'text/csv')}
-        body = self.call('POST', '/api/v2/mail/domains/%d/mailboxes/batch-create/' % int(domain_id), files=files) or {}
-        return [normalise_mailbox(m) for m in body.get('entities') or []]
+        path = '/api/v2/mail/domains/%d/mailboxes/batch-create/' % int(domain_id)
+        body = self.call('POST', path, files=files)
+        entities = body.get('entities') if isinstance(body, dict) else None
+        if not isinstance(entities, list) or not all(_is_entity(entity) for entity in entities):
+            raise unexpected_answer(self.transport.redactor, 'POST %s' % path, body, '{"count", "entities": the created mailboxes}')
+        return [normalise_mailbox(m) for m in entities]
 
-    def _mailbox_put(self, mailbox_id, action, body, idempotent=True, done=None):
+    def _mailbox_put(self, mailbox_id, action, body, idempotent=True, done=None, refusal_checked=False):
         """PUT to a mailbox (or one of its actions) and return the mailbox.
 
         ``done(mailbox)`` tells from a fresh read whether the PUT took effect (see the table above);
-        answers that carry no mailbox are read back.
+        answers that carry no mailbox are read back. With ``refusal_checked``, a refusal (4xx) is
+        checked with ``done`` too: when the wanted state holds, an :class:`AlreadyThere` is returned.
         """
         confirm = None
         if done is not None:
@@ -386,8 +478,14 @@ class NetAngelsClient(object):
                 fresh = self.get_mailbox(mailbox_id)
                 return fresh if fresh is not None and done(fresh) else None
         path = '/api/v2/mail/mailboxes/%d/%s' % (int(mailbox_id), action)
-        answer = self.call('PUT', path, json_body=body, idempotent=idempotent, confirm=confirm)
-        if isinstance(answer, dict) and 'id' in answer:
+        try:
+            answer = self.call('PUT', path, json_body=body, idempotent=idempotent, confirm=confirm)
+        except RequestError as exc:
+            fresh = confirm() if refusal_checked and says_already(exc) else None
+            if fresh is None:
+                raise
+            return AlreadyThere(fresh)
+        if _is_entity(answer):
             return normalise_mailbox(answer)
         return self.get_mailbox(mailbox_id)
 

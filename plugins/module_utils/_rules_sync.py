@@ -26,6 +26,9 @@ What it cannot do: the API has no version or ETag, so a writer outside the lock 
 between our read and our PUT loses its change without anyone noticing (we detect only the loss
 of *our* change), and a writer that overwrites the list after our read-back is not seen either.
 
+An empty list read just before a write is read a second time (:func:`confirm_empty`): one glitch
+answering "no rules" must not wipe the organisation's rules.
+
 Check mode reads once, takes no lock and never writes. No Ansible here; errors are
 :class:`~._errors.Error` subclasses (the transport's, a rule's, the lock's, :class:`ConfirmError`),
 which the module runner turns into a failure. When a write had been confirmed (the PUT was
@@ -87,6 +90,16 @@ def _unconfirmed(fresh, wanted, state, exclusive):
     return lines[:5] or ['the rules are there, but not in the wanted order or number']
 
 
+def confirm_empty(client, org_id):
+    """An empty rule list about to be written over, read a second time; returns that read.
+
+    The whole list is replaced by every write, so one glitch that answered "no rules" (a proxy's
+    empty ``{}``) would wipe an organisation's rules. Issue 18: an empty list read just before a
+    write is confirmed by a second read; when the second read shows rules, the plan is made from it.
+    """
+    return client.get_rules(org_id)
+
+
 def sync_rules(client, org_id, wanted, state='present', exclusive=False, position='last', check_mode=False,
                lock_timeout=DEFAULT_TIMEOUT, rounds=CONFIRM_ROUNDS, lock_base=None, lock_dir=None):
     """Read, plan, write and confirm; return a :class:`RulesOutcome`.
@@ -108,6 +121,13 @@ def sync_rules(client, org_id, wanted, state='present', exclusive=False, positio
         target = plan(current, wanted, **options)
         if same_rules(before, target):
             return RulesOutcome(before, before, warnings)
+        if not current:
+            current = confirm_empty(client, org_id)
+            before = normalise_api_rules(current)
+            warnings = api_rule_warnings(current)
+            target = plan(current, wanted, **options)
+            if same_rules(before, target):
+                return RulesOutcome(before, before, warnings)
         known = None  # the list as last written or read, once a write was confirmed
         try:
             for writes in range(1, rounds + 1):

@@ -13,7 +13,7 @@ Plain dicts in and out, the transport's typed exceptions, nothing of Ansible.
 from __future__ import annotations
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import InvalidResponseError
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import unexpected_answer
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._routing_rules import normalise_api_rules, same_rules
 
 DEFAULT_API_URL = 'https://api360.yandex.net'
@@ -34,13 +34,19 @@ class Yandex360Client(object):
         return '%s/admin/v1/org/%d/mail/routing/rules' % (self.api_url, int(org_id))
 
     def get_rules(self, org_id):
-        """The organisation's rule list, in order, as the API returns it."""
-        body = self.transport.request('GET', self._path(org_id), headers=self._headers).body or {}
-        rules = body.get('rules') if isinstance(body, dict) else None
-        if rules is None:
-            return []
-        if not isinstance(rules, list):
-            raise InvalidResponseError('Yandex 360 answered a rule list that is not a list.')
+        """The organisation's rule list, in order, as the API returns it.
+
+        ``{"rules": [...]}`` is the documented answer. ``{}`` (no ``rules`` key) means no rules:
+        the ``YANDEX_MISSING_RULES_IS_EMPTY`` assumption. Anything else -- an empty body, a JSON
+        list, ``rules`` that is not a list of objects -- raises InvalidResponseError naming the
+        call, so that no rule list is ever planned (and written) from it.
+        """
+        path = self._path(org_id)
+        response = self.transport.request('GET', path, headers=self._headers)
+        body = response.body
+        rules = body.get('rules', []) if isinstance(body, dict) else None
+        if not isinstance(rules, list) or not all(isinstance(rule, dict) for rule in rules):
+            raise unexpected_answer(self.transport.redactor, 'GET %s' % path[len(self.api_url):], body, '{"rules": a list of rule objects}')
         return rules
 
     def set_rules(self, org_id, rules):

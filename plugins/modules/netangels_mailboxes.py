@@ -162,7 +162,7 @@ options:
   concurrency:
     description:
       - How many per-mailbox writes run at the same time, from 1 to 16. When the API answers 429 (too many requests), every
-        one of them waits as long as it asks.
+        one of them waits as long as it asks, each within O(retry_timeout).
       - Reading the domain's mailboxes uses it too - once the first page tells how many there are, the other pages are read
         that many at a time (the same requests, fewer round trips to wait for).
     type: int
@@ -182,6 +182,11 @@ notes:
   - The batch-create call sets only the name, password and comment; quota, local storage and forwarding addresses of a new
     mailbox are set by one update each, only where they differ from the API's defaults.
   - A mailbox that was created by this run appears in RV(created) only, even when it also needed such an update.
+  - Two runs of the same list at the same time (a scheduled job and a manual one) both succeed. A create the API refuses
+    because the mailbox already exists is checked with a read; when the mailbox is there, it is handled as an existing
+    mailbox of this run (not in RV(created), not a failure), and a mailbox another run deleted first is not in RV(removed).
+  - The domain's list is read page by page; when its count changes meanwhile (another client adding or deleting
+    mailboxes), it is read again from the start, and the task fails before any write when it never holds still.
 seealso:
   - module: mailops.hosted_mail.netangels_mailbox
   - module: mailops.hosted_mail.netangels_mailbox_info

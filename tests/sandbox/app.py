@@ -79,6 +79,7 @@ def create_app(state: SandboxState, control: bool = True) -> Flask:
     app.register_blueprint(yandex360.blueprint)
     app.before_request(inject_faults)
     app.after_request(log_request)
+    app.after_request(churn)
     app.register_error_handler(HTTPException, http_error)
     app.wsgi_app = DropConnectionMiddleware(app.wsgi_app)
     return app
@@ -105,10 +106,18 @@ def inject_faults():
     g.sandbox_fault = fault
     if latency:
         time.sleep(latency)
+    if fault is not None and fault.kind == "silent":
+        hold(state, fault)
+        request.environ[DROP_ENVIRON_KEY] = fault.kind
+        return Response(status=500)
     if fault is not None and fault.kind in ("drop", "lost_response"):
         request.environ[DROP_ENVIRON_KEY] = fault.kind
         if fault.kind == "drop":
             return Response(status=500)
+    elif fault is not None and fault.kind == "200":
+        return Response(fault.body, status=200, mimetype="application/json")
+    elif fault is not None and fault.kind == "churn":
+        pass  # answered normally; ``churn`` changes the domain afterwards
     elif fault is not None:
         status = int(fault.kind)
         reason = HTTPStatus(status).phrase
@@ -122,6 +131,34 @@ def inject_faults():
     if isinstance(request.routing_exception, RequestRedirect):
         return api_error(assumptions.MISSING_TRAILING_SLASH_STATUS, "not found: %s %s (mind the trailing slash)" % (request.method, request.path))
     return None
+
+
+def hold(state: SandboxState, fault) -> None:
+    """A ``silent`` fault: keep the request unanswered for ``fault.seconds``, or until the rule leaves the plan."""
+    until = time.monotonic() + fault.seconds
+    while time.monotonic() < until:
+        with state.lock:
+            if not any(rule is fault for rule in state.faults.rules):
+                return
+        time.sleep(0.1)
+
+
+def churn(response: Response) -> Response:
+    """``after_request``: a ``churn`` fault acts as another client changing the request's domain."""
+    fault = g.get("sandbox_fault")
+    if fault is None or fault.kind != "churn" or response.status_code >= 400:
+        return response
+    state = current_state()
+    with state.lock:
+        domain_id = (request.view_args or {}).get("domain_id") or min(state.domains, default=None)
+        if domain_id is None:
+            return response
+        mailboxes = state.domain_mailboxes(domain_id)
+        if fault.change == "delete" and mailboxes:
+            del state.mailboxes[mailboxes[0]["id"]]
+        elif fault.change == "add":
+            state.add_mailbox(domain_id, "churn-%d" % state.next_mailbox_id, assumptions.new_token())
+    return response
 
 
 def http_error(exc: HTTPException):
@@ -144,7 +181,7 @@ def log_request(response: Response) -> Response:
         "method": request.method,
         "path": request.path,
         "query": request.args.to_dict(),
-        "status": None if fault is not None and fault.kind == "drop" else response.status_code,
+        "status": None if fault is not None and fault.kind in ("drop", "silent") else response.status_code,
         "fault": fault.kind if fault is not None else None,
         "auth": request.headers.get("Authorization", "").partition(" ")[0] or None,
         "body": logged_body(),

@@ -209,6 +209,18 @@ ALIAS_CONFLICT = "error"
 """Adding an alias that is already there, or deleting one that is not, answers 400 naming the alias
 (``ignore``: 201, nothing changes)."""
 
+ALREADY_EXISTS = "mailbox %r already exists"
+"""The refusal of a create (``... in <domain>``) or of a batch-create row whose mailbox exists."""
+
+ALIAS_PRESENT = "%r is already an alias of this mailbox"
+"""The refusal of add-alias when the address is already there (``alias_conflict: error``)."""
+
+ALIAS_ABSENT = "%r is not an alias of this mailbox"
+"""The refusal of delete-alias when the address is not there (``alias_conflict: error``).
+
+These three say that the wanted state already holds; the client reads before it believes them
+(``_netangels.says_already``). Every other refusal says something else."""
+
 
 def normalise_alias(value: object) -> tuple[str | None, str | None]:
     """Return ``(alias, None)`` for a valid address, lower-cased as the vendor stores it, else ``(None, why)``."""

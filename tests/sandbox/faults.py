@@ -10,7 +10,14 @@ A fault plan is an ordered list of rules plus a random seed. Each rule has a ``k
 ``500``            answer 500 with the API's JSON error;
 ``502``, ``503``   answer with the front proxy's HTML page (``retry_after`` optional);
 ``drop``           close the connection without answering; nothing is processed;
-``lost_response``  process the request (the write is committed), then close without answering.
+``lost_response``  process the request (the write is committed), then close without answering;
+``200``            answer HTTP 200 with ``body`` (text, default empty) instead: an answer of the wrong
+                   shape (``""``, ``"[]"``, ``"{}"``, ``'{"count": "x"}'``); nothing is processed;
+``silent``         accept the request and never answer: hold it for ``seconds`` (default 3600), or
+                   until the rule is no longer in the plan (cleared, replaced, reset), then close;
+``churn``          answer normally, then act as another client changing the domain of the request's
+                   path (or the first domain): ``change: delete`` deletes its first mailbox in list
+                   order (offset paging then skips one), ``change: add`` adds one (``churn-N``).
 
 A rule applies to a request when its optional ``method`` equals the request method and its
 optional ``path`` is a prefix of the request path; a ``*`` in it stands for any run of characters
@@ -37,11 +44,20 @@ from .assumptions import RETRY_AFTER_DEFAULT
 STATUS_KINDS = ("429", "500", "502", "503")
 """Kinds that replace the answer with an HTTP error."""
 
-CONNECTION_KINDS = ("drop", "lost_response")
+CONNECTION_KINDS = ("drop", "lost_response", "silent")
 """Kinds that close the connection without an answer."""
 
-FAULT_KINDS = ("latency",) + STATUS_KINDS + CONNECTION_KINDS
+ANSWER_KINDS = ("200", "churn")
+"""Kinds that answer 200: with a body of the wrong shape, or normally while another client changes the domain."""
+
+FAULT_KINDS = ("latency",) + STATUS_KINDS + CONNECTION_KINDS + ANSWER_KINDS
 """Every fault kind."""
+
+CHURN_CHANGES = ("delete", "add")
+"""What a ``churn`` fault does to the domain after answering."""
+
+SILENT_SECONDS = 3600.0
+"""How long a ``silent`` fault holds a request by default."""
 
 
 @dataclass
@@ -55,13 +71,15 @@ class FaultRule:
     rate: float | None = None
     retry_after: int | None = None
     seconds: float = 0.0
+    body: str | None = None
+    change: str | None = None
 
     @classmethod
     def from_dict(cls, data: object) -> FaultRule:
         """Build a rule from its JSON form; raise ValueError with a readable message when invalid."""
         if not isinstance(data, dict):
             raise ValueError("a fault must be an object, got %r" % (data,))
-        unknown = set(data) - {"kind", "method", "path", "next", "rate", "retry_after", "seconds"}
+        unknown = set(data) - {"kind", "method", "path", "next", "rate", "retry_after", "seconds", "body", "change"}
         if unknown:
             raise ValueError("unknown fault keys: %s" % ", ".join(sorted(unknown)))
         kind = str(data.get("kind", ""))
@@ -84,6 +102,18 @@ class FaultRule:
             rule.retry_after = RETRY_AFTER_DEFAULT
         if kind == "latency":
             rule.seconds = _number(data, "seconds", float, 0.0, 60.0)
+        if kind == "silent":
+            rule.seconds = _number(data, "seconds", float, 0.0, SILENT_SECONDS) if data.get("seconds") is not None else SILENT_SECONDS
+        if kind == "200":
+            rule.body = str(data.get("body") or "")
+        elif data.get("body") is not None:
+            raise ValueError("only a fault of kind 200 takes 'body'")
+        if kind == "churn":
+            rule.change = str(data.get("change") or "delete")
+            if rule.change not in CHURN_CHANGES:
+                raise ValueError("churn change %r is not one of %s" % (rule.change, ", ".join(CHURN_CHANGES)))
+        elif data.get("change") is not None:
+            raise ValueError("only a fault of kind churn takes 'change'")
         return rule
 
     @classmethod
@@ -106,7 +136,8 @@ class FaultRule:
 
     def to_dict(self) -> dict:
         """Return the JSON form (``next`` shows how many firings remain)."""
-        return {key: value for key, value in asdict(self).items() if value is not None and not (key == "seconds" and self.kind != "latency")}
+        return {key: value for key, value in asdict(self).items()
+                if value is not None and not (key == "seconds" and self.kind not in ("latency", "silent"))}
 
 
 def _number(data: dict, key: str, kind: type, low: float, high: float | None = None):

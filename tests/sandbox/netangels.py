@@ -186,7 +186,7 @@ def batch_create(domain_id: int):
                 problem = "%s: %s" % (column, reason)
                 break
         if problem is None and row["name"] in taken:
-            problem = "name: mailbox %r already exists" % row["name"]
+            problem = "name: " + assumptions.ALREADY_EXISTS % row["name"]
         if problem and not partial:
             raise invalid({field: ["line %d: %s" % (line, problem)]})
         if problem is None:
@@ -218,7 +218,7 @@ def create_mailbox():
         if reason:
             errors[field] = [reason]
     if not errors and state.find_mailbox(domain_id, body["name"]):
-        errors["name"] = ["mailbox %r already exists in %s" % (body["name"], state.domains[domain_id]["name"])]
+        errors["name"] = [(assumptions.ALREADY_EXISTS + " in %s") % (body["name"], state.domains[domain_id]["name"])]
     if errors:
         raise invalid(errors)
     mailbox = state.add_mailbox(domain_id, body["name"], body["password"], comment=comment)
@@ -305,7 +305,7 @@ def _change_alias(mailbox_id: int, add: bool):
             mailbox["aliases"].remove(alias)
         current_state().touch(mailbox)
     elif current_state().settings["alias_conflict"] == "error":
-        reason = "%r is already an alias of this mailbox" if add else "%r is not an alias of this mailbox"
+        reason = assumptions.ALIAS_PRESENT if add else assumptions.ALIAS_ABSENT
         raise invalid({"alias": [reason % alias]})
     return jsonify(mailbox_view(mailbox)), 201
 

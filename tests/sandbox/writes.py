@@ -56,7 +56,7 @@ def classify(entry: dict) -> tuple[str, bool, str | None] | None:
 
 def processed(entry: dict) -> bool:
     """Whether the API acted on a request (no injected answer, or only its answer was lost)."""
-    return entry.get("fault") in (None, "lost_response")
+    return entry.get("fault") in (None, "lost_response", "churn")
 
 
 def committed(entry: dict) -> bool:

@@ -442,9 +442,43 @@ def test_fault_latency_and_control_never_faulted(sandbox):
     assert netangels(sandbox, "GET", "/domains/").status_code == 200
 
 
+@pytest.mark.parametrize("body", ["", "[]", '{"count": "x"}'])
+def test_fault_200_answers_a_body_of_the_wrong_shape_and_processes_nothing(sandbox, body):
+    sandbox.set_faults([{"kind": "200", "body": body, "next": 1, "method": "POST"}])
+    answer = netangels(sandbox, "POST", "/mailboxes/", json={"domain_id": EXAMPLE_ORG, "name": "shaped", "password": "PassWord1"})
+    assert answer.status_code == 200 and answer.text == body
+    assert sandbox.state.find_mailbox(EXAMPLE_ORG, "shaped") is None
+    assert sandbox.requests(method="POST")[-1]["fault"] == "200"
+
+
+@pytest.mark.parametrize("change, delta", [("delete", -1), ("add", 1)])
+def test_fault_churn_answers_then_changes_the_domain_as_another_client(sandbox, change, delta):
+    before = netangels(sandbox, "GET", "/domains/%d/mailboxes/" % EXAMPLE_ORG).json()
+    sandbox.set_faults([{"kind": "churn", "change": change, "next": 1, "method": "GET", "path": "/api/v2/mail/domains/*/mailboxes/"}])
+    answer = netangels(sandbox, "GET", "/domains/%d/mailboxes/" % EXAMPLE_ORG).json()
+    assert answer == before, "the answer itself is normal"
+    after = netangels(sandbox, "GET", "/domains/%d/mailboxes/" % EXAMPLE_ORG).json()
+    assert after["count"] == before["count"] + delta
+    if change == "delete":
+        assert after["entities"][0] == before["entities"][1], "the first mailbox in list order is gone"
+
+
+def test_fault_silent_never_answers_until_the_rule_is_cleared(sandbox):
+    sandbox.set_faults([{"kind": "silent", "method": "GET", "path": "/api/v2/mail/domains/"}])
+    started = time.monotonic()
+    with pytest.raises(requests.Timeout):
+        requests.get(sandbox.url + "/api/v2/mail/domains/", timeout=1)
+    assert time.monotonic() - started >= 1
+    assert control(sandbox, "GET", "faults").json()["faults"][0]["seconds"] == 3600
+    sandbox.clear_faults()  # the held request is let go (its connection is closed without an answer)
+    assert netangels(sandbox, "GET", "/domains/").status_code == 200
+
+
 @pytest.mark.parametrize("body", [{"faults": [{"kind": "418"}]}, {"faults": [{"kind": "503", "rate": 2}]},
                                   {"faults": [{"kind": "503", "next": 1, "rate": 0.5}]}, {"faults": [{"kind": "drop", "colour": "red"}]},
-                                  {"faults": [{"kind": "drop", "path": "api"}]}])
+                                  {"faults": [{"kind": "drop", "path": "api"}]}, {"faults": [{"kind": "503", "body": "x"}]},
+                                  {"faults": [{"kind": "churn", "change": "rename"}]}, {"faults": [{"kind": "500", "change": "add"}]},
+                                  {"faults": [{"kind": "silent", "seconds": 7200}]}])
 def test_bad_fault_plans(sandbox, body):
     answer = control(sandbox, "PUT", "faults", json=body)
     assert answer.status_code == 400 and answer.json()["detail"]

@@ -216,12 +216,14 @@ def test_after_a_lost_answer_only_that_uploads_rows_are_checked(http, monkeypatc
     http.expect('POST', BATCH, raises=requests.exceptions.ConnectionError('connection dropped'))
     walk(http, [entity(1, 'alice'), entity(3, 'carol')])  # carol, in the next upload, was made by someone else meanwhile
     http.expect('POST', BATCH, status=400, body={'detail': "file: line 3: name: mailbox 'carol' already exists"})
+    walk(http, [entity(1, 'alice'), entity(3, 'carol')])  # the refusal says "already exists": the read shows carol there
     http.expect('POST', BATCH, body=created(['bob'], start=2))
     result = manage(http, [row('alice'), row('bob'), row('carol')])
     uploads = [[r['name'] for r in uploaded(r)] for r in http.requests if r.url == BATCH]
     assert uploads == [['alice', 'bob'], ['bob', 'carol'], ['bob']]
     assert result['created'] == ['alice', 'bob']
-    assert [f['name'] for f in result['failures']] == ['carol'], 'reported, not silently dropped'
+    assert result['failures'] == [], 'carol exists as wanted: done, not failed (issue 18 B3)'
+    assert 'carol' not in result['updated'] and result['unchanged'] == 0
 
 
 def test_a_failed_batch_answer_is_checked_then_uploaded_again(http):
@@ -252,6 +254,7 @@ def test_a_refused_line_fails_that_mailbox_and_the_others_are_uploaded_again(htt
     walk(http, [])
     http.expect('POST', BATCH, status=400, body={'detail': "file: line 3: name: mailbox 'bob' already exists",
                                                  'errors': {'file': ["line 3: name: mailbox 'bob' already exists"]}})
+    walk(http, [])  # the read shows bob is not there after all: the refusal stands
     http.expect('POST', BATCH, body=created(['alice', 'carol']))
     result = manage(http, [row('alice'), row('bob'), row('carol')])
     uploads = [uploaded(r) for r in http.requests if r.url == BATCH]
@@ -277,6 +280,8 @@ def test_a_partial_batch_answer_creates_the_rest_one_by_one(http):
     http.expect('POST', BATCH, body=created(['alice', 'carol']))  # bob left out, no reason given
     http.expect('POST', CREATE, status=400, json_body={'domain_id': 1001, 'name': 'bob', 'password': 'Pass-bob-123'},
                 body={'detail': "name: mailbox 'bob' already exists in example.com"})
+    http.expect('GET', LIST, query={'filter': 'bob', 'offset': 0, 'limit': 100}, body={'count': 0, 'entities': []})
+    walk(http, [entity(1, 'alice'), entity(3, 'carol')])  # the read does not show bob: the refusal stands
     result = manage(http, [row('alice'), row('bob'), row('carol')])
     assert result['created'] == ['alice', 'carol']
     assert result['failures'] == [{'name': 'bob', 'error': "creating it: POST %s: HTTP 400: name: mailbox 'bob' already exists "

@@ -81,11 +81,89 @@ def test_retry_after_seconds_is_honoured(http, no_sleep):
     assert no_sleep == [7.0]
 
 
-def test_retry_after_is_clamped(http, no_sleep):
-    http.expect('GET', URL, status=503, headers={'Retry-After': '3600'})
+class FakeClock(object):
+    """``_http.clock`` and ``_http.pause`` together: a wait advances the clock, an attempt may too."""
+
+    def __init__(self, monkeypatch):
+        self.now = 1000.0
+        self.waits = []
+        monkeypatch.setattr(_http, 'clock', lambda: self.now)
+        monkeypatch.setattr(_http, 'pause', self.pause)
+
+    def pause(self, seconds):
+        self.waits.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def fake_clock(monkeypatch):
+    return FakeClock(monkeypatch)
+
+
+def test_a_retry_after_that_fits_in_retry_timeout_is_waited_as_asked(http, fake_clock):
+    http.expect('GET', URL, status=503, headers={'Retry-After': '90'})
     http.expect('GET', URL, body={})
-    transport(retry_after_max=60).request('GET', URL)
-    assert no_sleep == [60.0]
+    transport(retry_timeout=120).request('GET', URL)
+    assert fake_clock.waits == [90.0]
+
+
+@pytest.mark.parametrize('status', [429, 503])
+def test_a_retry_after_longer_than_the_time_left_fails_at_once_saying_when_the_limit_lifts(http, fake_clock, status):
+    """Issue 18 C4: Retry-After: 86400 on every answer made a task wait 12 minutes (12 waits of 60 s)."""
+    http.expect('GET', URL, status=status, headers={'Retry-After': '86400'}, body={'message': 'slow down'})
+    with pytest.raises(_http.ApiError) as info:
+        transport(retry_timeout=120).request('GET', URL)
+    assert fake_clock.waits == []
+    message = str(info.value)
+    assert 'HTTP %d: slow down' % status in message
+    assert 'the API asks to wait 86400 s (until about ' in message
+    assert 'longer than the 120 s left of retry_timeout (120 s)' in message
+
+
+def test_retries_stop_when_retry_timeout_is_spent(http, fake_clock):
+    for dummy in range(3):
+        http.expect('GET', URL, status=429, headers={'Retry-After': '50'})
+    with pytest.raises(_http.RateLimitError, match=r'asks to wait 50 s .* longer than the 20 s left of retry_timeout \(120 s\)'):
+        transport(retry_timeout=120).request('GET', URL)
+    assert fake_clock.waits == [50.0, 50.0]
+
+
+def test_a_silent_api_fails_within_retry_timeout(monkeypatch, fake_clock):
+    """Issue 18 C4: an API that accepts connections but never answers took about 7 minutes (13 x 30 s)."""
+    timeouts = []
+
+    def silent(self, method, url, **kwargs):
+        timeouts.append(kwargs['timeout'])
+        fake_clock.now += kwargs['timeout'][1]
+        raise requests.exceptions.ReadTimeout('read timed out')
+
+    monkeypatch.setattr(requests.Session, 'request', silent)
+    started = fake_clock.now
+    with pytest.raises(_http.TransportError, match=r'timed out \(after \d+ retries\); gave up: retry_timeout \(120 s\) reached'):
+        transport(timeout=30, retry_timeout=120).request('GET', URL)
+    assert fake_clock.now - started <= 120
+    assert all(read <= 30 for connect, read in timeouts)
+    assert timeouts[-1][1] < 30  # the last attempt's timeout was cut to the time left
+
+
+def test_the_shared_429_pause_respects_retry_timeout(http, fake_clock):
+    """A 429 that asked every thread to hold back for longer than a call has left fails that call at once."""
+    t = transport(retry_timeout=120)
+    with t._lock:
+        t._resume_at = fake_clock.now + 3600
+    with pytest.raises(_http.RateLimitError, match=r'not sent: another request of this task was answered HTTP 429 and the API '
+                                                   r'asks to wait 3600 s'):
+        t.request('GET', URL)
+    assert fake_clock.waits == []
+
+
+def test_the_shared_429_pause_is_waited_when_it_fits(http, fake_clock):
+    http.expect('GET', URL, body={})
+    t = transport(retry_timeout=120)
+    with t._lock:
+        t._resume_at = fake_clock.now + 30
+    t.request('GET', URL)
+    assert fake_clock.waits == [30.0]
 
 
 def test_retry_after_http_date():

@@ -15,7 +15,7 @@ import requests
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import (
-    NetAngelsClient, parse_aliases, parse_target, resolve_target)
+    WALK_ATTEMPTS, AlreadyThere, NetAngelsClient, parse_aliases, parse_target, resolve_target)
 
 API = 'https://api.test'
 AUTH = 'https://auth.test/api/gateway/token/'
@@ -139,20 +139,65 @@ def test_list_walks_every_page_with_the_largest_page_size(http):
     assert [m['id'] for m in result] == list(range(250))
 
 
-def test_a_list_that_grows_while_pages_are_read_several_at_a_time_is_read_to_its_new_end(http):
+def test_a_list_that_grows_while_pages_are_read_several_at_a_time_is_read_again_from_its_start(http):
     login(http)
     http.expect('GET', MAILBOXES, body={'count': 150, 'entities': [mailbox(i) for i in range(100)]}, query={'offset': 0, 'limit': 100})
     http.expect('GET', MAILBOXES, body={'count': 230, 'entities': [mailbox(i) for i in range(99, 199)]}, query={'offset': 100, 'limit': 100})
     http.expect('GET', MAILBOXES, body={'count': 230, 'entities': [mailbox(i) for i in range(199, 230)]}, query={'offset': 200, 'limit': 100})
-    assert [m['id'] for m in client().list_mailboxes(1001, workers=4)] == list(range(230))
+    # the second walk finds the list at 150 again (the 80 new ones were deleted meanwhile), and it holds still
+    for offset in (0, 100):
+        http.expect('GET', MAILBOXES, body={'count': 150, 'entities': [mailbox(i) for i in range(offset, min(offset + 100, 150))]},
+                    query={'offset': offset, 'limit': 100})
+    assert [m['id'] for m in client().list_mailboxes(1001, workers=4)] == list(range(150))
 
 
-def test_list_stops_on_an_empty_page_and_drops_duplicates(http):
+def test_a_deletion_between_two_pages_never_hides_a_mailbox_that_existed_all_along(http):
+    """Issue 18 A2: mailbox 0 is deleted after the first page; offset paging then skips mailbox 100,
+    which existed all along. The count changed (101 -> 100), so the list is read again."""
     login(http)
-    http.expect('GET', MAILBOXES, body={'count': 300, 'entities': [mailbox(1), mailbox(2)]})
-    http.expect('GET', MAILBOXES, body={'count': 300, 'entities': [mailbox(2), mailbox(3)]})
-    http.expect('GET', MAILBOXES, body={'count': 300, 'entities': []})
-    assert [m['id'] for m in client().list_mailboxes(1001)] == [1, 2, 3]
+    http.expect('GET', MAILBOXES, body={'count': 101, 'entities': [mailbox(i) for i in range(100)]}, query={'offset': 0, 'limit': 100})
+    http.expect('GET', MAILBOXES, body={'count': 100, 'entities': []}, query={'offset': 100, 'limit': 100})
+    http.expect('GET', MAILBOXES, body={'count': 100, 'entities': [mailbox(i) for i in range(1, 101)]}, query={'offset': 0, 'limit': 100})
+    names = [m['id'] for m in client().list_mailboxes(1001)]
+    assert 100 in names and names == list(range(1, 101))
+
+
+def test_a_list_that_never_holds_still_is_an_error_not_a_short_list(http):
+    login(http)
+    for attempt in range(WALK_ATTEMPTS):
+        http.expect('GET', MAILBOXES, body={'count': 300, 'entities': [mailbox(1), mailbox(2)]})
+        http.expect('GET', MAILBOXES, body={'count': 300, 'entities': [mailbox(2), mailbox(3)]})
+        http.expect('GET', MAILBOXES, body={'count': 300, 'entities': []})
+    with pytest.raises(_http.InvalidResponseError, match=r'the list changed while it was read .*3 times in a row.*nothing was planned'):
+        client().list_mailboxes(1001)
+
+
+@pytest.mark.parametrize('answer', [
+    dict(text=''), dict(body=[]), dict(body=[{'id': 1, 'name': 'alice'}]), dict(body={}), dict(body={'count': 1}),
+    dict(body={'count': '1', 'entities': []}), dict(body={'count': 1, 'entities': {}}), dict(body={'count': 1, 'entities': ['alice']}),
+    dict(body={'count': 1, 'entities': [{'name': 'alice'}]}), dict(body={'count': 1, 'entities': [{'id': 1, 'name': None}]}),
+    dict(body={'count': None, 'entities': []}), dict(body={'count': True, 'entities': []}),
+    dict(body={'count': 1, 'entities': [{'id': 1, 'name': 'alice', 'aliases': 5}]}),
+], ids=['empty body', 'empty list', 'a list', 'empty object', 'no entities', 'count as text', 'entities an object',
+        'entity not an object', 'entity without id', 'entity name null', 'count null', 'count a boolean', 'aliases a number'])
+def test_a_page_of_another_shape_is_an_error_naming_the_call_never_an_empty_domain(http, answer):
+    """Issue 18 A1: an empty 200 body made netangels_mailbox_info report 0 mailboxes; a list failed as a bug."""
+    login(http)
+    http.expect('GET', MAILBOXES, **answer)
+    with pytest.raises(_http.InvalidResponseError) as info:
+        client().list_mailboxes(1001)
+    message = str(info.value)
+    assert message.startswith('GET /api/v2/mail/domains/1001/mailboxes/ (offset 0): the API answered ')
+    assert 'nothing was planned or written' in message
+    assert 'alice' not in message  # the shape is summarised, never a value
+
+
+@pytest.mark.parametrize('answer', [dict(text=''), dict(body=[]), dict(body={'detail': 'ok'})], ids=['empty', 'list', 'no id'])
+def test_a_mailbox_read_of_another_shape_is_an_error(http, answer):
+    login(http)
+    http.expect('GET', MAILBOX, **answer)
+    with pytest.raises(_http.InvalidResponseError, match=r'^GET /api/v2/mail/mailboxes/7/: the API answered'):
+        client().get_mailbox(7)
 
 
 @pytest.mark.parametrize('value, expected', [
@@ -372,6 +417,8 @@ WRITE_KINDS = {
                [dict(method='GET', url=MAILBOX, status=404, body={'detail': 'Not found.'})], read_mailbox()),
 }
 NOT_IDEMPOTENT = ('create', 'add alias', 'delete alias', 'cleanup')
+REFUSAL_CHECKED = ('create', 'add alias', 'delete alias')
+"""Writes whose refusal may say that the wanted state already holds (another run got there first)."""
 IDEMPOTENT = ('update', 'password', 'disable', 'delete')
 LOST = [dict(raises=requests.exceptions.ConnectionError('dropped')), dict(status=502, text='<html>Bad Gateway</html>'),
         dict(status=500, body={'detail': 'oops'})]
@@ -436,6 +483,29 @@ def test_a_real_refusal_is_raised_without_a_read(http, kind):
     expect_write(http, kind, status=400, body={'detail': 'refused for a reason'})
     with pytest.raises(_http.RequestError, match='refused for a reason'):
         do_write(kind)
+
+
+@pytest.mark.parametrize('kind', REFUSAL_CHECKED)
+def test_an_already_refusal_whose_read_does_not_show_the_wanted_state_is_raised(http, kind):
+    login(http)
+    expect_write(http, kind, status=400, body={'detail': 'already done, says the API'})
+    expect_all(http, WRITE_KINDS[kind][6])
+    with pytest.raises(_http.RequestError, match='already done, says the API'):
+        do_write(kind)
+
+
+@pytest.mark.parametrize('kind', REFUSAL_CHECKED)
+def test_a_refusal_whose_wanted_state_already_holds_counts_as_done_but_not_as_a_change(http, kind):
+    """Issue 18 B3: a second run at the same time is refused ("already exists", "already an alias",
+    "not an alias"); the read shows the wanted state, so the write is done, and the answer says it
+    was not this run's change."""
+    login(http)
+    expect_write(http, kind, status=400, body={'name': ['already exists']})
+    expect_all(http, WRITE_KINDS[kind][5])
+    answer = do_write(kind)
+    assert isinstance(answer, AlreadyThere)
+    assert answer['id'] in (7, 9)
+    assert sent(http, kind) == 1
 
 
 @pytest.mark.parametrize('lost', LOST)

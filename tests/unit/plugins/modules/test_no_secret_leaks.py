@@ -205,3 +205,52 @@ def test_the_reported_case_actions_as_a_string(echo_api, run_module):
         assert result['invocation']['module_args']['oauth_token'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
     assert OAUTH not in json.dumps(result)
     assert echo_api == []
+
+
+# -- issue 18: the new messages (answers of the wrong shape, a day-long 429, "already" refusals) --
+
+ISSUED = 'leak-test-issued-token-0123456789'
+
+
+def hostile(shape):
+    """A ``requests.Session.send`` that answers every API call with ``shape`` built from the request, secrets and all."""
+
+    def send(session, prepared, **kwargs):
+        echo = '%s %s' % (prepared.headers.get('Authorization'), prepared.body.decode('utf-8', 'replace')
+                          if isinstance(prepared.body, bytes) else prepared.body)
+        response = requests.Response()
+        response.url = prepared.url
+        response.request = prepared
+        response.headers['Content-Type'] = 'application/json'
+        status, headers, body = (200, {}, {'token': ISSUED}) if prepared.url.endswith('/token/') else shape(echo)
+        response.status_code = status
+        response.headers.update(headers)
+        response._content = json.dumps(body).encode('utf-8')
+        return response
+    return send
+
+
+SHAPES = {
+    'a list': lambda echo: (200, {}, [echo, {'nested': echo}]),
+    'secrets as keys': lambda echo: (200, {}, {echo: 1, 'count': echo, 'rules': {echo: echo}}),
+    'wrong types': lambda echo: (200, {}, {'count': echo, 'entities': echo, 'rules': echo}),
+    'day-long 429': lambda echo: (429, {'Retry-After': '86400'}, {'message': echo, 'detail': echo}),
+    'already refusal': lambda echo: (400, {}, {'detail': 'already exists: %s' % echo}),
+}
+
+
+@pytest.mark.parametrize('shape', sorted(SHAPES))
+@pytest.mark.parametrize('name', sorted(MODULES))
+def test_doubtful_answers_and_bounded_waits_never_print_a_secret(name, shape, monkeypatch):
+    module, base = MODULES[name]
+    monkeypatch.setattr(requests.Session, 'send', hostile(SHAPES[shape]))
+    args = json.loads(json.dumps(base))
+    for option, secret in SECRET_OPTIONS.items():
+        if option in argument_spec(module):
+            args[option] = secret
+    args.pop('api_token', None)  # the key is exchanged, so the gateway's token is a secret too
+    result = run_module_main(module.main, args)
+    output = json.dumps(result)
+    assert result.get('failed') is True
+    assert 'This is a bug' not in result['msg']
+    assert leaked(output) == [] and not any(form in output for form in spellings(ISSUED))

@@ -307,6 +307,7 @@ def test_diff_shows_the_list_before_and_after(http, run_module):
 
 def test_diff_of_a_real_run_and_of_no_change(http, run_module):
     http.expect('GET', RULES, body={})
+    http.expect('GET', RULES, body={})  # an empty list before a write is read twice
     http.expect('PUT', RULES, body={}, json_body={'rules': [DEPARTED_API]})
     http.expect('GET', RULES, body={'rules': [DEPARTED_READ]})
     result = run_rules(run_module, diff=True, rules=[DEPARTED], exclusive=False)
@@ -339,6 +340,7 @@ def test_another_writer_in_between_is_kept_when_not_exclusive(http, run_module):
 
 def test_another_writer_that_kept_our_change_needs_no_second_write(http, run_module):
     http.expect('GET', RULES, body={'rules': []})
+    http.expect('GET', RULES, body={'rules': []})  # an empty list before a write is read twice
     http.expect('PUT', RULES, body={}, json_body={'rules': [INVOICES_API]})
     http.expect('GET', RULES, body={'rules': [OTHER_READ, INVOICES_READ]})
     result = run_rules(run_module, rules=[INVOICES], exclusive=False)
@@ -348,6 +350,7 @@ def test_another_writer_that_kept_our_change_needs_no_second_write(http, run_mod
 
 def test_another_writer_in_between_is_undone_when_exclusive(http, run_module):
     http.expect('GET', RULES, body={'rules': []})
+    http.expect('GET', RULES, body={'rules': []})  # an empty list before a write is read twice
     http.expect('PUT', RULES, body={}, json_body={'rules': [INVOICES_API]})
     http.expect('GET', RULES, body={'rules': [INVOICES_READ, OTHER_READ]})
     http.expect('PUT', RULES, body={}, json_body={'rules': [INVOICES_API]})
@@ -381,6 +384,7 @@ def test_gives_up_clearly_when_the_change_keeps_being_undone(http, run_module):
 
 def test_gives_up_naming_the_foreign_rule_when_exclusive(http, run_module):
     http.expect('GET', RULES, body={'rules': []})
+    http.expect('GET', RULES, body={'rules': []})  # an empty list before a write is read twice
     for _round in range(3):
         http.expect('PUT', RULES, body={}, json_body={'rules': [INVOICES_API]})
         http.expect('GET', RULES, body={'rules': [OTHER_READ, INVOICES_READ]})
@@ -425,6 +429,7 @@ def test_argument_errors_fail_before_any_request(http, run_module, rules, fragme
 
 def test_api_error_on_write_is_clear(http, run_module):
     http.expect('GET', RULES, body={'rules': []})
+    http.expect('GET', RULES, body={'rules': []})  # an empty list before a write is read twice
     http.expect('PUT', RULES, status=403, body={'code': 7, 'message': 'Forbidden: read-only token', 'details': []})
     result = run_rules(run_module, rules=[SPAM_SENDER])
     assert result['failed'] is True
@@ -455,6 +460,7 @@ def test_giving_up_after_writes_is_failed_and_changed_with_the_rules_as_read(htt
 
 def test_a_refused_write_changed_nothing(http, run_module):
     http.expect('GET', RULES, body={'rules': []})
+    http.expect('GET', RULES, body={'rules': []})  # an empty list before a write is read twice
     http.expect('PUT', RULES, status=400, body={'code': 3, 'message': 'bad rule', 'details': []})
     result = run_rules(run_module, rules=[SPAM_SENDER], exclusive=False)
     assert result['failed'] is True and result.get('changed', False) is False and 'rules' not in result
@@ -463,6 +469,7 @@ def test_a_refused_write_changed_nothing(http, run_module):
 def test_transient_errors_are_retried(http, run_module, no_sleep):
     http.expect('GET', RULES, status=503, text='<html>busy</html>', headers={'Retry-After': '2'})
     http.expect('GET', RULES, body={'rules': []})
+    http.expect('GET', RULES, body={'rules': []})  # an empty list before a write is read twice
     http.expect('PUT', RULES, status=500, body={'code': 13, 'message': 'internal', 'details': []})
     http.expect('PUT', RULES, body={}, json_body={'rules': [SPAM_SENDER_API]})
     http.expect('GET', RULES, body={'rules': [SPAM_SENDER_READ]})
@@ -577,3 +584,29 @@ def test_the_lock_serialises_processes(private_tmp):
     assert [worker.exitcode for worker in workers] == [0] * 8
     with open(counter) as handle:
         assert int(handle.read()) == 80
+
+
+# -- issue 18 A1: an answer that cannot be trusted never becomes "no rules" ---------------------
+
+@pytest.mark.parametrize('answer', [dict(text=''), dict(body=[]), dict(body=[{'terminal': True}]), dict(body={'rules': None}),
+                                    dict(body={'rules': {}}), dict(body={'rules': ['x']})],
+                         ids=['empty body', 'empty list', 'a list', 'rules null', 'rules an object', 'rule not an object'])
+def test_a_rule_list_of_another_shape_fails_before_any_write(http, run_module, answer):
+    """An empty 200 body followed by an additive rule wrote a list holding only the new rule."""
+    http.expect('GET', RULES, **answer)
+    result = run_rules(run_module, rules=[SPAM_SENDER])
+    assert result['failed'] is True and result.get('changed', False) is False
+    assert 'GET /admin/v1/org/42/mail/routing/rules: the API answered ' in result['msg']
+    assert 'nothing was planned or written' in result['msg']
+    assert http.writes() == []
+
+
+def test_an_empty_list_before_a_write_is_read_again_and_the_second_read_wins(http, run_module):
+    """One glitch answering {} must not wipe the organisation's rules: the second read shows them."""
+    http.expect('GET', RULES, body={})
+    http.expect('GET', RULES, body={'rules': [OTHER_READ]})
+    http.expect('PUT', RULES, body={}, json_body={'rules': [OTHER_API, SPAM_SENDER_API]})
+    http.expect('GET', RULES, body={'rules': [OTHER_READ, SPAM_SENDER_READ]})
+    result = run_rules(run_module, rules=[SPAM_SENDER])
+    assert result['changed'] is True
+    assert len(result['rules']) == 2
