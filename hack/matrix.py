@@ -1,0 +1,56 @@
+# Copyright: mailops.hosted_mail contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The tested ansible-core versions, the Python each is tested on, and what runs on it: the one place.
+
+noxfile.py generates the per-core sessions and the order of `make test` from CORES;
+hack/lock_cores.py (`make lock`) pins each core's session packages into
+hack/requirements/core-X.Y.lock. The README's and the docs site's support matrix say the same
+in words: change them together.
+
+Each core runs on the Python its users run it on: 2.16 on 3.12 (the Red Hat supported execution
+environments of Automation Platform 2.5-2.7), 2.17 on 3.10 (the oldest Python a supported core
+runs on as a controller), 2.18 and 2.19 on 3.11, 2.20 and 2.21 on 3.12.
+
+What runs on a core, by stage (a value of None: not run on that core):
+- sanity: "test" (`make test`) or "matrix" (`make test-matrix` only)
+- units: likewise
+- integration: (kind, where): kind "full" (every target) or "smoke" (SMOKE_TARGETS), where
+  "test" or "matrix"
+- molecule, controller: "test" or None
+
+`make test` runs everything marked "test"; `make test-matrix` runs everything marked "matrix"
+(it is not part of CI; the README names what it holds).
+"""
+
+from __future__ import annotations
+
+import collections
+
+Core = collections.namedtuple("Core", "python sanity units integration molecule controller")
+
+CORES = {
+    "2.16": Core(python="3.12", sanity="test", units="test", integration=("full", "test"), molecule="test", controller="test"),
+    "2.17": Core(python="3.10", sanity=None, units=None, integration=("smoke", "test"), molecule=None, controller=None),
+    "2.18": Core(python="3.11", sanity="matrix", units="test", integration=("smoke", "test"), molecule=None, controller=None),
+    "2.19": Core(python="3.11", sanity=None, units=None, integration=("smoke", "test"), molecule=None, controller=None),
+    "2.20": Core(python="3.12", sanity=None, units="test", integration=("smoke", "test"), molecule=None, controller=None),
+    "2.21": Core(python="3.12", sanity="test", units="test", integration=("full", "test"), molecule="test", controller="test"),
+}
+
+# The integration smoke set (run on the cores marked "smoke"): each module once, in check mode,
+# then for real, then again for idempotence; the secrets check runs on its output as on every
+# integration run.
+SMOKE_TARGETS = [
+    "netangels_mailbox",
+    "netangels_mailbox_alias",
+    "netangels_mailbox_info",
+    "netangels_mailboxes",
+    "yandex360_routing_rules",
+    "yandex360_routing_rules_info",
+]
+
+
+def requirement(core: str) -> str:
+    """The requirement for one ansible-core minor version (its lock pins the patch)."""
+    major, minor = core.split(".")
+    return "ansible-core>=%s,<%s.%d" % (core, major, int(minor) + 1)
