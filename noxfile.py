@@ -126,6 +126,10 @@ def core_lock(name: str, core: str) -> None:
     func = nox.registry.get()[name]
     body = func.func
     lock = str(HACK / "requirements" / ("core-%s.lock" % core))
+    # `nox -t STAGE` (the Makefile's targets) runs a stage on the cores `make test` runs it on;
+    # `nox -t matrix` (make test-matrix) runs the rest.
+    stage = name.rsplit("-", 1)[0]
+    func.tags = ["matrix"] if name in MATRIX_STAGES else [stage] if name in STAGES or stage == "offline-pip" else []
 
     @functools.wraps(body)
     def run(session: nox.Session) -> None:
