@@ -37,17 +37,9 @@ from matrix import CORES, SMOKE_TARGETS, requirement  # noqa: E402 pylint: disab
 
 
 def per_core(stage: str, where: str) -> list[str]:
-    """The sessions of ``stage`` (sanity, units, integration, molecule, controller) that hack/matrix.py marks ``where``."""
-    names = []
-    for core, row in CORES.items():
-        mark = getattr(row, stage)
-        name = "%s-%s" % (stage, core)
-        if stage == "integration" and mark:
-            kind, mark = mark
-            name = "integration-smoke-%s" % core if kind == "smoke" else name
-        if mark == where:
-            names.append(name)
-    return names
+    """The sessions of ``stage`` (a field of hack/matrix.py's Core) that hack/matrix.py marks ``where``."""
+    prefix = "integration-smoke" if stage == "smoke" else stage
+    return ["%s-%s" % (prefix, core) for core, row in CORES.items() if getattr(row, stage) == where]
 
 
 # What `make test` runs, in this order, generated from hack/matrix.py (the one place that says
@@ -56,6 +48,7 @@ STAGES = [
     *per_core("sanity", "test"),
     *per_core("units", "test"),
     *per_core("integration", "test"),
+    *per_core("smoke", "test"),
     "live-selftest",
     *per_core("molecule", "test"),
     "ansible-lint",
@@ -73,6 +66,9 @@ MATRIX_STAGES = [
     *per_core("sanity", "matrix"),
     *per_core("units", "matrix"),
     *per_core("integration", "matrix"),
+    *per_core("smoke", "matrix"),
+    *per_core("molecule", "matrix"),
+    *per_core("controller", "matrix"),
 ]
 
 nox.options.sessions = STAGES
@@ -282,7 +278,9 @@ def integration_session(core: str, kind: str) -> None:
 
 for _core, _row in CORES.items():
     if _row.integration:
-        integration_session(_core, _row.integration[0])
+        integration_session(_core, "full")
+    if _row.smoke:
+        integration_session(_core, "smoke")
 
 
 # --- live mode (tests/live): the real vendor APIs, and its self-test against the sandbox -----------

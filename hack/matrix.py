@@ -11,30 +11,27 @@ Each core runs on the Python its users run it on: 2.16 on 3.12 (the Red Hat supp
 environments of Automation Platform 2.5-2.7), 2.17 on 3.10 (the oldest Python a supported core
 runs on as a controller), 2.18 and 2.19 on 3.11, 2.20 and 2.21 on 3.12.
 
-What runs on a core, by stage (a value of None: not run on that core):
-- sanity: "test" (`make test`) or "matrix" (`make test-matrix` only)
-- units: likewise
-- integration: (kind, where): kind "full" (every target) or "smoke" (SMOKE_TARGETS), where
-  "test" or "matrix"
-- molecule, controller: "test" or None
-
-`make test` runs everything marked "test"; `make test-matrix` runs everything marked "matrix"
-(it is not part of CI; the README names what it holds).
+What runs on a core, by stage: "test" (`make test`, CI), "matrix" (`make test-matrix` only, not
+CI) or None (not run on that core):
+- sanity, units: ansible-test sanity / units;
+- integration: every integration target; smoke: the smoke set (SMOKE_TARGETS);
+- molecule: the roles' scenarios; controller: the AWX / Controller jobs (tests/controller).
+The README names what `make test-matrix` holds.
 """
 
 from __future__ import annotations
 
 import collections
 
-Core = collections.namedtuple("Core", "python sanity units integration molecule controller")
+Core = collections.namedtuple("Core", "python sanity units integration smoke molecule controller")
 
 CORES = {
-    "2.16": Core(python="3.12", sanity="test", units="test", integration=("full", "test"), molecule="test", controller="test"),
-    "2.17": Core(python="3.10", sanity=None, units=None, integration=("smoke", "test"), molecule=None, controller=None),
-    "2.18": Core(python="3.11", sanity="matrix", units="test", integration=("smoke", "test"), molecule=None, controller=None),
-    "2.19": Core(python="3.11", sanity=None, units=None, integration=("smoke", "test"), molecule=None, controller=None),
-    "2.20": Core(python="3.12", sanity=None, units="test", integration=("smoke", "test"), molecule=None, controller=None),
-    "2.21": Core(python="3.12", sanity="test", units="test", integration=("full", "test"), molecule="test", controller="test"),
+    "2.16": Core(python="3.12", sanity="test", units="test", integration="test", smoke=None, molecule="test", controller="test"),
+    "2.17": Core(python="3.10", sanity=None, units=None, integration="matrix", smoke="test", molecule=None, controller=None),
+    "2.18": Core(python="3.11", sanity="test", units="test", integration="matrix", smoke="test", molecule=None, controller=None),
+    "2.19": Core(python="3.11", sanity=None, units=None, integration="matrix", smoke="test", molecule=None, controller=None),
+    "2.20": Core(python="3.12", sanity=None, units="test", integration="matrix", smoke="test", molecule=None, controller=None),
+    "2.21": Core(python="3.12", sanity="test", units="test", integration="test", smoke=None, molecule="test", controller="test"),
 }
 
 # The integration smoke set (run on the cores marked "smoke"): the target tests/integration/
