@@ -10,8 +10,10 @@ roles' molecule scenarios, the AWX / Controller jobs, the execution environment,
 ansible-doc's parse check, the changelog lint, the offline pip bootstrap for ansible-test, and
 the demo, benchmark and sandbox entry points. hack/README.md explains the design.
 
-To add a stage: define its session below (with a docstring: it is the description) and add its
-name to STAGES. A new integration target needs nothing here: ansible-test finds it.
+The tested ansible-core versions, their Pythons and which stage runs on which core come from
+hack/matrix.py (the one place); the per-core sessions, STAGES and MATRIX_STAGES are generated
+from it. To add a stage: define its session below (with a docstring: it is the description) and
+add its name to STAGES. A new integration target needs nothing here: ansible-test finds it.
 """
 
 from __future__ import annotations
