@@ -19,9 +19,9 @@ Where the cores differ in what a user sees, this module makes them the same:
 
 * :func:`same_message`: ansible-core 2.16 to 2.18 name a type in a validation message as
   ``<class 'str'>``, 2.19 and later as ``str``;
-* :func:`log_text`: ansible-core 2.16 to 2.18 send the module's invocation to syslog, which
-  refuses a NUL character (``ValueError: embedded null character`` and a module crash instead
-  of the collection's own message).
+* :func:`log_text`: ansible-core sends the module's invocation to syslog, which refuses a NUL
+  character (``ValueError: embedded null character``): 2.16 crashed the module, later cores
+  fail it with "Failed to log to syslog", naming no option.
 """
 
 from __future__ import annotations
