@@ -11,13 +11,13 @@ NOX_VENV := .venv/nox
 NOX := $(NOX_VENV)/bin/nox
 # A copy of the lock the bootstrap venv was installed from: a changed lock rebuilds it.
 NOX_STAMP := $(NOX_VENV)/installed-from-nox.lock
-# `make test SESSIONS="units-2.19 ansible-lint"` runs only those sessions (`make list` names them).
+# `make test SESSIONS="units-2.21 ansible-lint"` runs only those sessions (`make list` names them).
 SESSIONS ?=
 # `make lock LOCK_ARGS=--upgrade` moves every pin to the newest version the .in files allow;
 # without it, `make lock` keeps the current pins where they still fit.
 LOCK_ARGS ?=
 
-.PHONY: help test test-live test-live-cleanup list sanity units integration live-selftest molecule lint docs changelog extra-checks controller ee docs-site ee-context demo bench sandbox bootstrap lock offline-pip clean
+.PHONY: help test test-matrix test-live test-live-cleanup list sanity units integration live-selftest molecule lint docs changelog extra-checks controller ee docs-site ee-context demo bench sandbox bootstrap lock offline-pip clean
 
 help: ## show this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -30,10 +30,15 @@ $(NOX_STAMP): hack/requirements/nox.lock
 
 bootstrap: $(NOX_STAMP) ## install nox, antsibull-nox and uv into .venv/nox (the other targets do it when needed)
 
-test: $(NOX_STAMP) ## every stage (sanity, units, integration on ansible-core 2.19 and 2.21, live-selftest, molecule, lint, docs, changelog, extra checks, controller, ee, docs-site) and a table of their times
+test: $(NOX_STAMP) ## every stage on the ansible-core versions hack/matrix.py names (sanity, units, integration, live-selftest, molecule, lint, docs, changelog, extra checks, controller, ee, docs-site) and a table of their times
 	@mkdir -p build && rm -f build/nox-report.json
 	@rc=0; $(NOX) --report build/nox-report.json $(if $(SESSIONS),--sessions $(SESSIONS)) </dev/null || rc=$$?; \
 		$(NOX_VENV)/bin/python hack/stage_table.py build/nox-report.json || rc=1; exit $$rc
+
+test-matrix: $(NOX_STAMP) ## the rest of the ansible-core matrix (hack/matrix.py marks it "matrix"; not run by CI), with the table of times
+	@mkdir -p build && rm -f build/nox-report-matrix.json
+	@rc=0; $(NOX) --report build/nox-report-matrix.json -t matrix </dev/null || rc=$$?; \
+		$(NOX_VENV)/bin/python hack/stage_table.py build/nox-report-matrix.json || rc=1; exit $$rc
 
 test-live: $(NOX_STAMP) ## the REAL vendor APIs: assumption probes, live-capable targets, bulk module, roles (credentials: docs/docsite/rst/live.rst); never part of `make test`
 	@$(NOX) --sessions live
@@ -44,20 +49,20 @@ test-live-cleanup: $(NOX_STAMP) ## remove what an interrupted `make test-live` l
 list: $(NOX_STAMP) ## every nox session with its description
 	$(NOX) --list
 
-sanity: $(NOX_STAMP) ## ansible-test sanity on ansible-core 2.19 (Python 3.11) and 2.21 (Python 3.12)
-	$(NOX) --sessions sanity-2.19 sanity-2.21
+sanity: $(NOX_STAMP) ## ansible-test sanity on the cores `make test` runs it on (hack/matrix.py)
+	$(NOX) -t sanity
 
-units: $(NOX_STAMP) ## ansible-test units --venv on both ansible-core versions
-	$(NOX) --sessions units-2.19 units-2.21
+units: $(NOX_STAMP) ## ansible-test units --venv on the cores `make test` runs them on (hack/matrix.py)
+	$(NOX) -t units
 
-integration: $(NOX_STAMP) ## ansible-test integration against the API sandbox, then the secrets check (TARGETS="a b" picks targets)
-	$(NOX) --sessions integration-2.19 integration-2.21 $(if $(TARGETS),-- $(TARGETS))
+integration: $(NOX_STAMP) ## ansible-test integration against the API sandbox, then the secrets check, on the cores that run every target (TARGETS="a b" picks targets)
+	$(NOX) -t integration $(if $(TARGETS),-- $(TARGETS))
 
 live-selftest: $(NOX_STAMP) ## live mode against the API sandbox without its control interface (the report, a contradicted assumption, leftovers, cleanup)
 	$(NOX) --sessions live-selftest
 
 molecule: $(NOX_STAMP) ## the roles' molecule scenarios against the API sandbox, no container (ROLES="a b" picks roles)
-	$(NOX) --sessions molecule $(if $(ROLES),-- $(ROLES))
+	$(NOX) -t molecule $(if $(ROLES),-- $(ROLES))
 
 lint: $(NOX_STAMP) ## ansible-lint --profile production
 	$(NOX) --sessions ansible-lint
@@ -71,8 +76,8 @@ changelog: $(NOX_STAMP) ## antsibull-changelog lint
 extra-checks: $(NOX_STAMP) ## antsibull-nox's extra checks (action groups, unwanted files, characters to avoid)
 	$(NOX) --sessions extra-checks
 
-controller: $(NOX_STAMP) ## AWX / Controller jobs run with ansible-runner: credential types, no secret in output, lock_dir
-	$(NOX) --sessions controller
+controller: $(NOX_STAMP) ## AWX / Controller jobs run with ansible-runner (on each core hack/matrix.py names): credential types, no secret in output, lock_dir
+	$(NOX) -t controller
 
 ee: $(NOX_STAMP) ## galaxy build / install / verify --offline, and the execution environment's build context
 	$(NOX) --sessions ee
@@ -93,13 +98,14 @@ sandbox: $(NOX_STAMP) ## run the API sandbox in the foreground (SANDBOX_PORT=808
 	$(NOX) --sessions sandbox -- --port $(or $(SANDBOX_PORT),0)
 
 offline-pip: $(NOX_STAMP) ## cache pip for ansible-test's venvs in ~/.ansible/test/cache (air-gapped machines)
-	$(NOX) --sessions offline-pip-2.19 offline-pip-2.21
+	$(NOX) -t offline-pip
 
-lock: $(NOX_STAMP) ## re-resolve hack/requirements/*.in into the *.lock pins (uv pip compile)
+lock: $(NOX_STAMP) ## re-resolve hack/requirements/*.in into the *.lock pins (uv pip compile), one core-X.Y.lock per tested core
 	cd hack/requirements && ../../$(NOX_VENV)/bin/uv pip compile --quiet $(LOCK_ARGS) --generate-hashes \
 		--python-version 3.11 --custom-compile-command "make lock" nox.in -o nox.lock
 	cd hack/requirements && ../../$(NOX_VENV)/bin/uv pip compile --quiet $(LOCK_ARGS) --universal \
 		--python-version 3.11 --custom-compile-command "make lock" sessions.in -o sessions.lock
+	$(NOX_VENV)/bin/python hack/lock_cores.py $(NOX_VENV)/bin/uv $(LOCK_ARGS)
 
 clean: ## remove build/, .nox/ and .venv/ (not ~/.ansible/test)
 	rm -rf build .nox .venv

@@ -10,8 +10,10 @@ roles' molecule scenarios, the AWX / Controller jobs, the execution environment,
 ansible-doc's parse check, the changelog lint, the offline pip bootstrap for ansible-test, and
 the demo, benchmark and sandbox entry points. hack/README.md explains the design.
 
-To add a stage: define its session below (with a docstring: it is the description) and add its
-name to STAGES. A new integration target needs nothing here: ansible-test finds it.
+The tested ansible-core versions, their Pythons and which stage runs on which core come from
+hack/matrix.py (the one place); the per-core sessions, STAGES and MATRIX_STAGES are generated
+from it. To add a stage: define its session below (with a docstring: it is the description) and
+add its name to STAGES. A new integration target needs nothing here: ansible-test finds it.
 """
 
 from __future__ import annotations
@@ -32,36 +34,56 @@ ROOT = Path(__file__).resolve().parent
 HACK = ROOT / "hack"
 BUILD = ROOT / "build"
 
-# What `make test` runs, in this order. Every stage runs even when an earlier one failed.
+sys.path.insert(0, str(HACK))
+from matrix import CORES, SMOKE_TARGETS, requirement  # noqa: E402 pylint: disable=wrong-import-position
+
+
+def per_core(stage: str, where: str) -> list[str]:
+    """The sessions of ``stage`` (a field of hack/matrix.py's Core) that hack/matrix.py marks ``where``."""
+    prefix = "integration-smoke" if stage == "smoke" else stage
+    return ["%s-%s" % (prefix, core) for core, row in CORES.items() if getattr(row, stage) == where]
+
+
+# What `make test` runs, in this order, generated from hack/matrix.py (the one place that says
+# which cores and Pythons are tested). Every stage runs even when an earlier one failed.
 STAGES = [
-    "sanity-2.19",
-    "sanity-2.21",
-    "units-2.19",
-    "units-2.21",
-    "integration-2.19",
-    "integration-2.21",
+    *per_core("sanity", "test"),
+    *per_core("units", "test"),
+    *per_core("integration", "test"),
+    *per_core("smoke", "test"),
     "live-selftest",
-    "molecule",
+    *per_core("molecule", "test"),
     "ansible-lint",
     "ansible-doc",
     "docs-check",
     "changelog",
     "extra-checks",
-    "controller",
+    *per_core("controller", "test"),
     "ee",
     "docs-site",
 ]
 
-# The oldest and the newest supported ansible-core, each with the Python it is tested on.
-CORE_PYTHON = {"2.19": "3.11", "2.21": "3.12"}
+# `make test-matrix` (not run by CI): the rest of the matrix.
+MATRIX_STAGES = [
+    *per_core("sanity", "matrix"),
+    *per_core("units", "matrix"),
+    *per_core("integration", "matrix"),
+    *per_core("smoke", "matrix"),
+    *per_core("molecule", "matrix"),
+    *per_core("controller", "matrix"),
+]
 
 nox.options.sessions = STAGES
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_venv = "yes"  # a warm run reinstalls nothing; a changed pin is applied in place
 nox.options.error_on_missing_interpreters = True
 
-# Every install in every session is held to the versions in sessions.lock (`make lock`).
+# Every install in every session is held to the versions in sessions.lock (`make lock`); a
+# session tied to one ansible-core to that core's lock instead (core_lock below).
 os.environ.setdefault("UV_CONSTRAINT", str(HACK / "requirements" / "sessions.lock"))
+# uv does not compile bytecode, and PYTHONDONTWRITEBYTECODE may keep Python from caching it:
+# every ansible process then compiles ansible-core again (about 0.35 s each).
+os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
 
 
 def pip_index_url() -> str:
@@ -89,9 +111,34 @@ def interpreter(version: str) -> str:
 
 
 def ansible_core(core: str) -> str:
-    """The requirement for one ansible-core minor version (sessions.lock pins the patch)."""
-    major, minor = core.split(".")
-    return "ansible-core>=%s,<%s.%d" % (core, major, int(minor) + 1)
+    """The requirement for one ansible-core minor version (the lock pins the patch)."""
+    return requirement(core)
+
+
+def core_lock(name: str, core: str) -> None:
+    """Hold every install of session ``name`` to hack/requirements/core-X.Y.lock (`make lock`).
+
+    One constraints file cannot pin ansible-core 2.16 and 2.21 for the same Python, so each
+    core has its own lock; the session switches UV_CONSTRAINT to it while it runs.
+    """
+    func = nox.registry.get()[name]
+    body = func.func
+    lock = str(HACK / "requirements" / ("core-%s.lock" % core))
+    # `nox -t STAGE` (the Makefile's targets) runs a stage on the cores `make test` runs it on;
+    # `nox -t matrix` (make test-matrix) runs the rest.
+    stage = name.rsplit("-", 1)[0]
+    func.tags = ["matrix"] if name in MATRIX_STAGES else [stage] if name in STAGES or stage == "offline-pip" else []
+
+    @functools.wraps(body)
+    def run(session: nox.Session) -> None:
+        saved = os.environ["UV_CONSTRAINT"]
+        os.environ["UV_CONSTRAINT"] = lock
+        try:
+            body(session)
+        finally:
+            os.environ["UV_CONSTRAINT"] = saved
+
+    func.func = run
 
 
 def collection_tree(session: nox.Session):
@@ -120,7 +167,8 @@ def offline_pip_session(core: str) -> None:
 
     offline_pip.__doc__ = ("Cache the pip that ansible-core %s's ansible-test installs into its venvs, from the"
                            " package index (no access to ci-files.testing.ansible.com needed)" % core)
-    nox.session(name="offline-pip-%s" % core, python=interpreter(CORE_PYTHON[core]), default=False)(offline_pip)
+    nox.session(name="offline-pip-%s" % core, python=interpreter(CORES[core].python), default=False)(offline_pip)
+    core_lock("offline-pip-%s" % core, core)
 
 
 def drop_delegation_venv() -> None:
@@ -135,7 +183,7 @@ def drop_delegation_venv() -> None:
 def ansible_test_session(command: str, core: str, description: str, callback_before=None) -> None:
     """COMMAND-X.Y: `ansible-test COMMAND --venv --python P` with ansible-core X.Y from the package index."""
     name = "%s-%s" % (command, core)
-    python = CORE_PYTHON[core]
+    python = CORES[core].python
     antsibull_nox.add_ansible_test_session(
         name=name,
         description=description,
@@ -147,17 +195,20 @@ def ansible_test_session(command: str, core: str, description: str, callback_bef
         callback_after=drop_delegation_venv,
     )
     # antsibull-nox lets nox pick any Python this ansible-core supports; each stage uses the one
-    # in CORE_PYTHON, and needs the offline pip bootstrap first.
+    # in hack/matrix.py, and needs the offline pip bootstrap first.
     session = nox.registry.get()[name]
     session.python = interpreter(python)
     session.requires = ["offline-pip-%s" % core]
+    core_lock(name, core)
 
 
-for _core in CORE_PYTHON:
+for _core, _row in CORES.items():
     offline_pip_session(_core)
-    ansible_test_session("sanity", _core, "ansible-test sanity, ansible-core %s (Python %s)" % (_core, CORE_PYTHON[_core]),
-                         callback_before=need_shellcheck)
-    ansible_test_session("units", _core, "ansible-test units, ansible-core %s (Python %s)" % (_core, CORE_PYTHON[_core]))
+    if _row.sanity:
+        ansible_test_session("sanity", _core, "ansible-test sanity, ansible-core %s (Python %s)" % (_core, _row.python),
+                             callback_before=need_shellcheck)
+    if _row.units:
+        ansible_test_session("units", _core, "ansible-test units, ansible-core %s (Python %s)" % (_core, _row.python))
 
 
 @contextlib.contextmanager
@@ -185,7 +236,7 @@ def run_integration(session: nox.Session, core: str, targets: list[str], label: 
     build/integration-LABEL.log, the secrets check on that log even when ansible-test failed.
     """
     label = label or core
-    python = CORE_PYTHON[core]
+    python = CORES[core].python
     session.install(ansible_core(core), "flask", "requests")
     tree = collection_tree(session)
     log = BUILD / ("integration-%s.log" % label)
@@ -207,21 +258,31 @@ def run_integration(session: nox.Session, core: str, targets: list[str], label: 
             check_secrets(session, log, issued, "--secrets-file", "tests/integration/secrets.txt")
 
 
-def integration_session(core: str) -> None:
-    """integration-X.Y: run_integration on that ansible-core; posargs or INTEGRATION_TARGETS pick targets."""
-    python = CORE_PYTHON[core]
+def integration_session(core: str, kind: str) -> None:
+    """integration-X.Y (every target) or integration-smoke-X.Y (SMOKE_TARGETS): run_integration on that core.
+
+    posargs or INTEGRATION_TARGETS pick other targets.
+    """
+    python = CORES[core].python
+    name = "integration-%s" % core if kind == "full" else "integration-smoke-%s" % core
+    default_targets = [] if kind == "full" else SMOKE_TARGETS
 
     def integration(session: nox.Session) -> None:
-        run_integration(session, core, session.posargs or os.environ.get("INTEGRATION_TARGETS", "").split())
+        targets = session.posargs or os.environ.get("INTEGRATION_TARGETS", "").split() or default_targets
+        run_integration(session, core, targets, label=name[len("integration-"):])
 
     integration.__doc__ = ("ansible-test integration against the API sandbox, then the secrets check, ansible-core %s"
-                           " (Python %s); posargs or INTEGRATION_TARGETS pick targets" % (core, python))
-    nox.session(name="integration-%s" % core, python=interpreter(python), default=False,
-                requires=["offline-pip-%s" % core])(integration)
+                           " (Python %s): %s; posargs or INTEGRATION_TARGETS pick targets"
+                           % (core, python, "every target" if kind == "full" else "the smoke set (hack/matrix.py)"))
+    nox.session(name=name, python=interpreter(python), default=False, requires=["offline-pip-%s" % core])(integration)
+    core_lock(name, core)
 
 
-for _core in CORE_PYTHON:
-    integration_session(_core)
+for _core, _row in CORES.items():
+    if _row.integration:
+        integration_session(_core, "full")
+    if _row.smoke:
+        integration_session(_core, "smoke")
 
 
 # --- live mode (tests/live): the real vendor APIs, and its self-test against the sandbox -----------
@@ -254,10 +315,9 @@ def live_selftest(session: nox.Session) -> None:
 
 # --- the roles' molecule scenarios -----------------------------------------------------------------
 
-@nox.session(python=interpreter("3.11"), default=False)
-def molecule(session: nox.Session) -> None:
-    """The roles' molecule scenarios against the API sandbox (no container), each then searched for secrets; posargs pick roles"""
-    session.install("molecule", ansible_core("2.19"), "flask", "requests")
+def run_molecule(session: nox.Session, core: str) -> None:
+    """The roles' molecule scenarios on ansible-core ``core``, each output then searched for secrets; posargs pick roles."""
+    session.install("molecule", ansible_core(core), "flask", "requests")
     tree = collection_tree(session)
     roles = session.posargs or sorted(path.parents[2].name for path in tree.current_path.glob("roles/*/molecule/default/molecule.yml"))
     if not roles:
@@ -274,8 +334,8 @@ def molecule(session: nox.Session) -> None:
         scenario = tree.current_path / "roles" / role
         if not (scenario / "molecule" / "default" / "molecule.yml").is_file():
             session.error("role %s has no molecule scenario" % role)
-        log = BUILD / ("molecule-%s.log" % role)
-        issued = BUILD / ("molecule-%s-issued.json" % role)
+        log = BUILD / ("molecule-%s-%s.log" % (core, role))
+        issued = BUILD / ("molecule-%s-%s-issued.json" % (core, role))
         issued.unlink(missing_ok=True)
         try:
             with session.chdir(scenario), tee(log) as output:
@@ -290,16 +350,45 @@ def molecule(session: nox.Session) -> None:
         session.error("molecule failed for: %s" % " ".join(failed))
 
 
+def molecule_session(core: str) -> None:
+    """molecule-X.Y: run_molecule on that ansible-core."""
+
+    def molecule(session: nox.Session) -> None:
+        run_molecule(session, core)
+
+    molecule.__doc__ = ("The roles' molecule scenarios against the API sandbox (no container), each then searched for secrets,"
+                        " ansible-core %s (Python %s); posargs pick roles" % (core, CORES[core].python))
+    nox.session(name="molecule-%s" % core, python=interpreter(CORES[core].python), default=False)(molecule)
+    core_lock("molecule-%s" % core, core)
+
+
+for _core, _row in CORES.items():
+    if _row.molecule:
+        molecule_session(_core)
+
+
 # --- AWX / Controller jobs, the execution environment ---------------------------------------------
 
-@nox.session(python=interpreter("3.11"), default=False)
-def controller(session: nox.Session) -> None:
-    """AWX / Controller jobs run with ansible-runner: credential types, no secret in output, lock_dir (pytest tests/controller)"""
-    session.install(ansible_core("2.19"), "ansible-runner", "pytest", "flask", "requests")
-    tree = collection_tree(session)
-    with session.chdir(tree.current_path):
-        session.run("python", "-m", "pytest", "-p", "no:cacheprovider", "tests/controller", *session.posargs,
-                    env={"PYTHONPATH": str(tree.current_place)})
+def controller_session(core: str) -> None:
+    """controller-X.Y: pytest tests/controller with that ansible-core in the job's environment."""
+
+    def controller(session: nox.Session) -> None:
+        session.install(ansible_core(core), "ansible-runner", "pytest", "flask", "requests")
+        tree = collection_tree(session)
+        with session.chdir(tree.current_path):
+            session.run("python", "-m", "pytest", "-p", "no:cacheprovider", "tests/controller", *session.posargs,
+                        env={"PYTHONPATH": str(tree.current_place), "CONTROLLER_EXPECT_CORE": core})
+
+    controller.__doc__ = ("AWX / Controller jobs run with ansible-runner: credential types, no secret in output or job events,"
+                          " lock_dir, no 'does not support Ansible version' warning; ansible-core %s (Python %s)"
+                          % (core, CORES[core].python))
+    nox.session(name="controller-%s" % core, python=interpreter(CORES[core].python), default=False)(controller)
+    core_lock("controller-%s" % core, core)
+
+
+for _core, _row in CORES.items():
+    if _row.controller:
+        controller_session(_core)
 
 
 @nox.session(python=interpreter("3.11"), default=False)

@@ -13,6 +13,8 @@ Run with the tooling venv's Python (ansible-galaxy and ansible-builder beside it
 2. ``ansible-builder create`` renders ``execution-environment/execution-environment.yml`` into
    the context folder (a ``Containerfile`` and ``_build/``), without a network or a container
    engine. Then ``podman build -f CONTEXT/Containerfile CONTEXT`` builds the image.
+   ``--definition execution-environment/execution-environment-supported.yml`` renders the one
+   that adds the collection to the Red Hat supported EE instead.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ def run(*command):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--context', default=os.path.join(ROOT, 'build', 'ee-context'), help='build context folder (replaced)')
+    parser.add_argument('--definition', default=DEFINITION,
+                        help='the EE definition (default: %(default)s; execution-environment-supported.yml builds on the Red Hat supported EE)')
     args = parser.parse_args()
     context = os.path.abspath(args.context)
 
@@ -51,7 +55,7 @@ def main():
     os.rename(built[0], TARBALL)
 
     shutil.rmtree(context, ignore_errors=True)
-    run('ansible-builder', 'create', '--file', DEFINITION, '--context', context, '--output-filename', 'Containerfile')
+    run('ansible-builder', 'create', '--file', os.path.abspath(args.definition), '--context', context, '--output-filename', 'Containerfile')
     print('ee-context: %s; build the image with: podman build -f %s/Containerfile -t IMAGE %s' % (context, context, context))
     return 0
 

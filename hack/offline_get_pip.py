@@ -24,7 +24,9 @@ Running it again is a no-op. A cached script that this tool did not write (for e
 real get-pip script, copied in by hand) is left alone unless ``--force`` is given.
 
 The stand-in understands what ansible-test passes (pip options, requirement specifiers and
-get-pip's ``--no-setuptools`` / ``--no-wheel``); it does not install setuptools or wheel.
+get-pip's ``--no-setuptools`` / ``--no-wheel``). ansible-core 2.16 and 2.17 also ask for pinned
+setuptools and wheel: their wheels are downloaded into the cache too, where the stand-in finds
+them.
 
 Usage::
 
@@ -96,6 +98,38 @@ def ansible_test_pip_version():
     return match.group(1)
 
 
+def ansible_test_other_packages():
+    """Return {name: version} of what else ansible-test installs with pip at bootstrap (none on 2.18 and later).
+
+    ansible-core 2.16 and 2.17 pin setuptools and wheel too, and pass them to get-pip.
+    """
+    import ansible_test  # pylint: disable=import-outside-toplevel
+    path = os.path.join(os.path.dirname(ansible_test.__file__), "_internal", "python_requirements.py")
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    match = re.search(r"default_packages\s*=\s*dict\(([^)]*)\)", source)
+    found = dict(re.findall(r"([a-z_]+)=['\"]([0-9.]+)['\"]", match.group(1))) if match else {}
+    found.pop("pip", None)
+    return found
+
+
+def ensure_other_wheel(cache, name, version):
+    """Download the wheel of ``name`` ``version`` into the cache unless one is there; return its path."""
+    prefix = "%s-%s-" % (name, version)
+    for present in sorted(os.listdir(cache)):
+        if present.startswith(prefix) and present.endswith(".whl") and zipfile.is_zipfile(os.path.join(cache, present)):
+            return os.path.join(cache, present), False
+    with tempfile.TemporaryDirectory(dir=cache) as tmp:
+        command = [sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "--quiet",
+                   "--no-deps", "--only-binary=:all:", "--dest", tmp, "%s==%s" % (name, version)]
+        result = subprocess.run(command, check=False)
+        wheels = [found for found in os.listdir(tmp) if found.startswith(prefix) and found.endswith(".whl")]
+        if result.returncode != 0 or len(wheels) != 1:
+            sys.exit("error: could not download %s %s from the package index (%s)" % (name, version, " ".join(command)))
+        os.replace(os.path.join(tmp, wheels[0]), os.path.join(cache, wheels[0]))
+    return os.path.join(cache, wheels[0]), True
+
+
 def wheel_name(version):
     """Return the file name of the universal pip wheel for a version."""
     return "pip-%s-py3-none-any.whl" % version
@@ -155,6 +189,10 @@ def main():
         script, status = ensure_script(cache, version, args.force)
         print("offline get-pip %s: %s %s; %s %s" % (
             version, wheel, "downloaded" if downloaded else "cached", script, status))
+    if not args.pip_version:
+        for name, version in sorted(ansible_test_other_packages().items()):
+            wheel, downloaded = ensure_other_wheel(cache, name, version)
+            print("offline get-pip, also installed with pip: %s %s" % (wheel, "downloaded" if downloaded else "cached"))
     return 0
 
 

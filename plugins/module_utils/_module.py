@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 from ansible.module_utils.common.validation import check_type_dict, check_type_list
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
+from ansible_collections.mailops.hosted_mail.plugins.module_utils import _ansible_core, _http
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import DEFAULT_API_URL as NETANGELS_API_URL
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import DEFAULT_AUTH_URL as NETANGELS_AUTH_URL
@@ -37,7 +37,8 @@ from ansible_collections.mailops.hosted_mail.plugins.module_utils._token_cache i
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360 import DEFAULT_API_URL as YANDEX360_API_URL
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360 import Yandex360Client
 
-BUG_REPORT = 'This is a bug in mailops.hosted_mail; please report it with the traceback (ANSIBLE_DISPLAY_TRACEBACK=error shows it)'
+BUG_REPORT = ('This is a bug in mailops.hosted_mail; please report it with the traceback '
+              '(-vvv shows it; so does ANSIBLE_DISPLAY_TRACEBACK=error on ansible-core 2.19 and later)')
 
 
 def _connection_spec():
@@ -208,12 +209,22 @@ class CollectionModule(AnsibleModule):
     """
 
     def _load_params(self):
-        super(CollectionModule, self)._load_params()
+        # ansible-core internals (AnsibleModule.__init__ reads the parameters through this
+        # method): _ansible_core.py is the one place that relies on them, with fallbacks.
+        _ansible_core.load_params(self)
         self.no_log_values.update(secret_values(self.argument_spec, self.params))
         problems = shape_problems(self.argument_spec, self.params)
         if problems:
-            self._set_internal_properties()
+            _ansible_core.set_internal_properties(self)
             self.fail_json(msg='; '.join(problems))
+
+    def fail_json(self, msg, **kwargs):
+        """``AnsibleModule.fail_json``, with ansible-core's own messages worded the same on every core."""
+        super(CollectionModule, self).fail_json(msg=_ansible_core.same_message(msg), **kwargs)
+
+    def log(self, msg, log_args=None):
+        """``AnsibleModule.log``, with a message syslog accepts on every core (see _ansible_core.log_text)."""
+        super(CollectionModule, self).log(_ansible_core.log_text(msg), log_args=log_args)
 
 
 def _url_problem(name, value):

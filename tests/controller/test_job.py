@@ -9,6 +9,8 @@ what the Controller stores and shows (``stdout`` and every ``job_events/*.json``
 
 from __future__ import annotations
 
+import re
+
 from ansible_collections.mailops.hosted_mail.tests.controller.awx_credentials import render_env
 from ansible_collections.mailops.hosted_mail.tests.controller.runner_job import (
     Job,
@@ -70,7 +72,8 @@ def test_a_job_reads_and_changes_both_vendors_and_shows_no_secret(sandbox, issue
     # searched too, except ansible-runner's own record of the process environment
     shown = job.artifact_files(but=('command',))
     assert job.stdout_file in shown and set(job.event_files) <= set(shown)
-    assert len(job.event_files) > 20 and 'controller.job@example.org' in job.stdout
+    # the created mailbox as the module returns it, on every core (2.21's stdout does not repeat the name option's value)
+    assert len(job.event_files) > 20 and re.search(r'"name": "controller\.job"', job.stdout)
     result = check_secrets(shown, issued_file)
     assert result.returncode == 0, result.stdout + result.stderr
     # The search would see them: ansible-runner's own record of the job's environment holds the

@@ -11,6 +11,10 @@ written exactly once (no writer read a list that another was about to replace)."
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
+
 from ansible_collections.mailops.hosted_mail.tests.controller.awx_credentials import render_env
 from ansible_collections.mailops.hosted_mail.tests.controller.runner_job import (
     Job,
@@ -31,7 +35,7 @@ def write_window(job):
     return min(stamps), max(stamps)
 
 
-def test_two_jobs_with_their_own_temp_dirs_keep_every_rule_through_one_lock_dir(sandbox, tmp_path):
+def test_two_jobs_with_their_own_temp_dirs_keep_every_rule_through_one_lock_dir(sandbox, tmp_path, request):
     creds = sandbox_credentials()
     org_id = creds['yandex360_org_id']
     credential = render_env(load_credential_type('yandex360'), {
@@ -43,8 +47,13 @@ def test_two_jobs_with_their_own_temp_dirs_keep_every_rule_through_one_lock_dir(
     sandbox.set_faults([{'kind': 'latency', 'seconds': LATENCY, 'path': '/admin/v1/org/%s/mail/routing/rules' % org_id}])
 
     jobs = []
+    # Each job's TMPDIR is short, as a container's /tmp is: ansible-core 2.21 starts a local RPC
+    # server on a Unix socket under TMPDIR, and a socket path longer than 107 bytes (pytest's
+    # tmp_path and multiprocessing's pymp-*/listener-* names) cannot be bound.
+    short_temp = Path(tempfile.mkdtemp(prefix='ctr-'))
+    request.addfinalizer(lambda: shutil.rmtree(short_temp, ignore_errors=True))
     for writer in WRITERS:
-        temp_dir = tmp_path / ('container-%s-tmp' % writer)
+        temp_dir = short_temp / writer
         temp_dir.mkdir()
         envvars = dict(credential, YANDEX360_LOCK_DIR=str(lock_dir))
         private_data_dir = make_private_data_dir(tmp_path / ('job-%s' % writer), envvars,

@@ -81,3 +81,19 @@ def test_ansible_builder_introspection_reads_the_collection_metadata(context, tm
                                for line in requirement_lines(ROOT / 'requirements.txt')]
     assert found['system'] == []  # bindep.txt lists none
     assert any(line.startswith('requests') for line in requirement_lines(pip))
+
+
+def test_the_definition_for_the_red_hat_supported_ee_adds_only_the_collection_and_requests(tmp_path):
+    """execution-environment-supported.yml: FROM ee-supported-rhel9 (ansible-core 2.16, Python 3.12), nothing of it replaced."""
+    context = tmp_path / 'context'
+    rendered = run(sys.executable, ROOT / 'hack' / 'ee_context.py', '--context', context,
+                   '--definition', ROOT / 'execution-environment' / 'execution-environment-supported.yml')
+    assert rendered.returncode == 0, rendered.stdout + rendered.stderr
+    containerfile = (context / 'Containerfile').read_text(encoding='utf-8')
+    assert re.search(r'^ARG EE_BASE_IMAGE="registry\.redhat\.io/ansible-automation-platform-25/ee-supported-rhel9:latest"$', containerfile, re.M)
+    assert not re.search(r'ANSIBLE_INSTALL_REFS=".+"', containerfile), 'ansible-core and ansible-runner come with the base image'
+    assert re.search(r'ansible-galaxy collection install .*-r requirements.yml', containerfile)
+    galaxy_requirements = yaml.safe_load((context / '_build' / 'requirements.yml').read_text(encoding='utf-8'))
+    (entry,) = galaxy_requirements['collections']
+    assert (context / '_build' / entry['name']).is_file()
+    assert requirement_lines(context / '_build' / 'requirements.txt') == requirement_lines(ROOT / 'requirements.txt')

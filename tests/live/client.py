@@ -34,7 +34,6 @@ class Client:
         self.url = guard_url
         self._token = None
 
-    # pylint: disable-next=too-many-arguments,too-many-positional-arguments
     def call(self, method, path, body=None, auth="bearer", content_type=None, raw_body=None):
         """Send one request and return an Answer (None: no answer)."""
         headers = {"Accept": "application/json"}

@@ -26,7 +26,7 @@ from .config import CLEANUP_RESERVE, PREFIX, WRITE_METHODS
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # pylint: disable=too-many-arguments,too-many-positional-arguments
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         return None
 
 

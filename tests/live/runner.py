@@ -101,7 +101,7 @@ def run_logged(command, env, log_path, timeout):
             return 124
 
 
-def run_ansible(config, guard, report_dir, args, results, passwords):  # pylint: disable=too-many-arguments,too-many-positional-arguments
+def run_ansible(config, guard, report_dir, args, results, passwords):
     """The live-capable integration targets and tests/live/live.yml; fills ``results``."""
     root = os.path.abspath(".")
     collections_root = os.path.dirname(os.path.dirname(os.path.dirname(root)))

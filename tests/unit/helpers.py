@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import sys
@@ -15,7 +16,32 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import requests
 
-from ansible.module_utils.testing import patch_module_args
+from ansible.module_utils import basic
+
+try:
+    from ansible.module_utils.testing import patch_module_args as CORE_PATCH_MODULE_ARGS  # ansible-core 2.19 and later
+except ImportError:  # ansible-core 2.16 to 2.18
+    CORE_PATCH_MODULE_ARGS = None
+
+
+@contextlib.contextmanager
+def patch_module_args(args):
+    """Give ``args`` to the ``AnsibleModule`` created in this context: the one place the tests feed module input.
+
+    ansible-core 2.19 and later have ``ansible.module_utils.testing.patch_module_args`` (setting
+    ``basic._ANSIBLE_ARGS`` alone fails there: "No serialization profile was specified"); the
+    cores before it read ``basic._ANSIBLE_ARGS`` as the JSON document a module receives.
+    """
+    if CORE_PATCH_MODULE_ARGS is not None:
+        with CORE_PATCH_MODULE_ARGS(args):
+            yield
+        return
+    saved = basic._ANSIBLE_ARGS  # pylint: disable=protected-access
+    basic._ANSIBLE_ARGS = json.dumps({'ANSIBLE_MODULE_ARGS': args}).encode('utf-8')  # pylint: disable=protected-access
+    try:
+        yield
+    finally:
+        basic._ANSIBLE_ARGS = saved  # pylint: disable=protected-access
 
 
 class Expected(object):
