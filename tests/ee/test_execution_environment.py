@@ -60,9 +60,12 @@ def test_the_context_installs_ansible_core_runner_the_collection_and_requests(co
         manifest = json.load(archive.extractfile('MANIFEST.json'))['collection_info']
     assert (manifest['namespace'], manifest['name'], manifest['version']) == (GALAXY['namespace'], GALAXY['name'], GALAXY['version'])
 
-    # requests: the user requirements are the collection's, and the builder stage installs them
-    assert requirement_lines(context / '_build' / 'requirements.txt') == requirement_lines(ROOT / 'requirements.txt')
-    assert any(line.startswith('requests') for line in requirement_lines(ROOT / 'requirements.txt'))
+    # requests and openpyxl: the collection's requirements and the optional library for .xlsx files; the builder
+    # stage installs them
+    ee_requirements = requirement_lines(context / '_build' / 'requirements.txt')
+    assert ee_requirements == requirement_lines(ROOT / 'execution-environment' / 'requirements.txt')
+    assert set(requirement_lines(ROOT / 'requirements.txt')) <= set(ee_requirements)
+    assert any(line.startswith('requests') for line in ee_requirements) and any(line.startswith('openpyxl') for line in ee_requirements)
     assert '--user-pip=requirements.txt' in containerfile and 'RUN /output/scripts/assemble' in containerfile
 
 
@@ -83,7 +86,7 @@ def test_ansible_builder_introspection_reads_the_collection_metadata(context, tm
     assert any(line.startswith('requests') for line in requirement_lines(pip))
 
 
-def test_the_definition_for_the_red_hat_supported_ee_adds_only_the_collection_and_requests(tmp_path):
+def test_the_definition_for_the_red_hat_supported_ee_adds_only_the_collection_requests_and_openpyxl(tmp_path):
     """execution-environment-supported.yml: FROM ee-supported-rhel9 (ansible-core 2.16, Python 3.12), nothing of it replaced."""
     context = tmp_path / 'context'
     rendered = run(sys.executable, ROOT / 'hack' / 'ee_context.py', '--context', context,
@@ -96,4 +99,4 @@ def test_the_definition_for_the_red_hat_supported_ee_adds_only_the_collection_an
     galaxy_requirements = yaml.safe_load((context / '_build' / 'requirements.yml').read_text(encoding='utf-8'))
     (entry,) = galaxy_requirements['collections']
     assert (context / '_build' / entry['name']).is_file()
-    assert requirement_lines(context / '_build' / 'requirements.txt') == requirement_lines(ROOT / 'requirements.txt')
+    assert requirement_lines(context / '_build' / 'requirements.txt') == requirement_lines(ROOT / 'execution-environment' / 'requirements.txt')
