@@ -44,6 +44,7 @@ SANDBOX_ONLY_TARGETS = {
     "netangels_mailbox_info": "seeds 230 mailboxes into a domain",
     "netangels_mailboxes": "imports 5,000 mailboxes and prunes a whole domain (live.yml runs the bulk module instead)",
     "yandex360_routing_rules_concurrency": "races two writers through sandbox latency faults",
+    "smoke": "the per-core smoke set (hack/matrix.py); the modules' own targets cover live mode",
 }
 """Integration targets that live mode does not run, and why (counted as skipped in the report)."""
 
