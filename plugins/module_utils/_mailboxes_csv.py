@@ -25,15 +25,16 @@ Writing (:func:`write_mailboxes_csv`) produces exactly what reading takes back: 
 would run as a formula (``=``, ``+``, ``-``, ``@``) written with a leading ``'``, which reading
 removes again.
 
-Secrets: no problem text repeats a cell of a data row, nor of a first row that is not a
-recognisable header (a file without a header row starts with a person, password included).
-Only a header row's unknown column names are quoted.
+Secrets: no problem text repeats a cell, not even of the header row: a first row that only looks
+like a header may be a person (password included), so an unknown column is named by its position,
+with the column probably meant for a near miss such as ``qouta``.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import difflib
 import io
 import os
 import re
@@ -181,8 +182,14 @@ def pick_delimiter(text):
     return best
 
 
+def _meant(cell):
+    """`` (quota?)`` for a near miss of a column name (``qouta``), else ''; never the cell itself."""
+    close = difflib.get_close_matches(cell, COLUMNS, n=1, cutoff=0.75)
+    return ' (%s?)' % close[0] if close else ''
+
+
 def _check_header(record):
-    """``(columns, problem)`` for the first row; a problem quotes cells only of a recognisable header."""
+    """``(columns, problem)`` for the first row; a problem never quotes a cell."""
     columns = _header_columns(record)
     while columns and columns[-1] == '':
         columns.pop()  # Excel's trailing empty columns; their cells are checked to be empty
@@ -191,8 +198,8 @@ def _check_header(record):
     if not any(column in COLUMNS for column in columns):
         return None, ('line 1: the first row is not a header row (it names none of the columns %s); add a header row '
                       'naming the columns above the first mailbox' % ', '.join(COLUMNS))
-    unknown = [column for column in columns if column not in COLUMNS]
-    doubled = sorted(set(column for column in columns if column and columns.count(column) > 1))
+    unknown = [index for index, column in enumerate(columns) if column not in COLUMNS]
+    doubled = sorted(set(column for column in columns if column in COLUMNS and columns.count(column) > 1))
     missing = [column for column in REQUIRED_COLUMNS if column not in columns]
     if not (unknown or doubled or missing):
         return columns, None
@@ -200,7 +207,8 @@ def _check_header(record):
     if missing:
         why.append('no %s column' % ', '.join(missing))
     if unknown:
-        why.append('unknown column%s %s' % ('s' if len(unknown) > 1 else '', ', '.join('"%s"' % c for c in unknown)))
+        why.append('unknown column%s at position %s' % ('s' if len(unknown) > 1 else '', ', '.join(
+            '%d%s' % (index + 1, _meant(columns[index])) for index in unknown)))
     if doubled:
         why.append('column%s %s more than once' % ('s' if len(doubled) > 1 else '', ', '.join(doubled)))
     return None, 'line 1: bad header row (%s); the columns are %s, and name is required' % ('; '.join(why), ', '.join(COLUMNS))

@@ -192,6 +192,8 @@ CSV_LEAK_CASES = {
     'no header row': b'anna,{p},Anna,2048\n',
     'no header row, semicolons': b'anna;{p};Anna;2048\n',
     'no header row, tabs, utf-16': codecs.BOM_UTF16_LE + 'anna\t{p}\tAnna\n'.encode('utf-16-le'),
+    'a header naming the password': b'name,{p}\nanna,x\n',
+    'a person whose comment is a column name': b'anna,{p},name\n',
     'too many cells': b'name,password\nanna,{p},{p}\n',
     'too few cells': b'name,password,comment\nanna,{p}\n',
     'a quota that is not a number': b'name,password,quota\nanna,{p},{p}\n',
