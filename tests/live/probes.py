@@ -83,6 +83,9 @@ PROBES = {
     "ALIASES_SHAPE": ("netangels_aliases", "aliases read back after two were set"),
     "ALIAS_CONFLICT_MODES": (None, SANDBOX_SWITCH),
     "ALIAS_CONFLICT": ("netangels_aliases", "add-alias of a present address"),
+    "ALIAS_PRESENT": ("netangels_aliases", "the message of add-alias of a present address"),
+    "ALIAS_ABSENT": ("netangels_aliases", "the message of delete-alias of an address that is not there"),
+    "ALREADY_EXISTS": ("netangels_aliases", "the message of a second create of the probe mailbox"),
     "normalise_alias": ("netangels_aliases", "add-alias of a mixed-case address"),
     "parse_aliases_field": ("netangels_aliases", "a PUT of aliases as one comma-separated string"),
     "format_aliases": ("netangels_aliases", "the order of aliases read back"),
@@ -256,6 +259,17 @@ def probe_netangels_validation(client, report, values, state):
                  "400 bodies: %s" % ("; ".join("{%s}" % s for s in shapes) or "none"))
 
 
+ALREADY_RE = re.compile(r"already|exist|taken|duplicate|not an? alias|no such alias|not found", re.IGNORECASE)
+"""The pattern of plugins/module_utils/_netangels.py's ``_ALREADY_RE`` (this package imports no plugin code)."""
+
+
+def says_already(answer):
+    """Whether a refusal reads, to the client's ``says_already``, as "the wanted state already holds"."""
+    body = answer.body if isinstance(answer.body, dict) else {}
+    message = body.get("detail") or body.get("message") or json.dumps(answer.body)
+    return answer.status in (400, 409) and bool(ALREADY_RE.search(str(message)))
+
+
 def probe_netangels_aliases(client, report, values, state):
     """Aliases: shape, order, case, conflict, the string PUT."""
     answer = create(client, state, PREFIX + "probe.alias")
@@ -272,6 +286,11 @@ def probe_netangels_aliases(client, report, values, state):
     report.check("format_aliases", items == [first, second], "read back in the order %s" % json.dumps(items))
     answer = client.call("PUT", path + "add-alias/", body={"alias": first})
     report.check("ALIAS_CONFLICT", answer.status == 400, "add-alias of a present address: %s" % shown(answer))
+    report.check("ALIAS_PRESENT", says_already(answer), "its message, as the client's says_already reads it: %s" % shown(answer))
+    answer = client.call("PUT", path + "delete-alias/", body={"alias": "mailops-live-absent@example.net"})
+    report.check("ALIAS_ABSENT", says_already(answer), "delete-alias of an address that is not there: %s" % shown(answer))
+    answer = create(client, state, PREFIX + "probe.alias")
+    report.check("ALREADY_EXISTS", says_already(answer), "a second create of the same mailbox: %s" % shown(answer))
     client.call("PUT", path + "add-alias/", body={"alias": "Mailops-Live-C@Example.NET"})
     now = (client.call("GET", path).body or {}).get("aliases")
     report.check("normalise_alias", "mailops-live-c@example.net" in (now or ""), "a mixed-case address read back as %s" % json.dumps(now))

@@ -48,3 +48,11 @@ def test_any_other_refusal_is_final_without_a_read(field, message):
 def test_only_a_400_or_409_counts():
     assert not says_already(refusal(403, 'name', sandbox.ALREADY_EXISTS % 'alice'))
     assert says_already(refusal(409, 'name', sandbox.ALREADY_EXISTS % 'alice'))
+
+
+def test_live_mode_reads_refusals_with_the_clients_own_pattern():
+    """tests/live checks these assumptions against the real API with a copy of the client's pattern."""
+    from ansible_collections.mailops.hosted_mail.plugins.module_utils import _netangels  # pylint: disable=import-outside-toplevel
+    from ansible_collections.mailops.hosted_mail.tests.live import probes  # pylint: disable=import-outside-toplevel
+    assert probes.ALREADY_RE.pattern == _netangels._ALREADY_RE.pattern  # pylint: disable=protected-access
+    assert probes.ALREADY_RE.flags == _netangels._ALREADY_RE.flags  # pylint: disable=protected-access
