@@ -34,7 +34,7 @@ def fallbacks(spec):
 
 # Settings of how a job runs, not credentials: a job template sets them (Extra Environment
 # Variables) when it needs to, so the credential types do not inject them.
-NOT_CREDENTIALS = frozenset(('NETANGELS_TOKEN_CACHE', 'NETANGELS_TOKEN_CACHE_DIR'))
+NOT_CREDENTIALS = frozenset(('NETANGELS_TOKEN_CACHE', 'NETANGELS_TOKEN_CACHE_DIR', 'NETANGELS_RETRY_TIMEOUT', 'YANDEX360_RETRY_TIMEOUT'))
 
 
 def referenced_fields(template):
