@@ -239,7 +239,7 @@ def make_plan(rows, current, params, domain_id):
         if current and not wanted and not params.get('allow_empty_domain'):
             raise InputError('prune with %s would delete every mailbox of the domain (%d: %s); nothing was changed. '
                              'Check the list (an empty or header-only CSV file?), or set allow_empty_domain=true if emptying '
-                             'the domain is really meant' % ('no mailbox wanted' if rows else 'an empty list', len(current),
+                             'the domain is really meant' % ('only absent rows' if rows else 'no mailbox listed', len(current),
                                                              _names(m['name'] for m in current)))
         listed = set(row.name for row in rows)
         plan.removals.extend(mailbox for mailbox in current if mailbox['name'] not in listed)
