@@ -39,6 +39,8 @@ options:
       - Also write the mailboxes read to this CSV file on the host that runs the module, in exactly the format that
         O(mailops.hosted_mail.netangels_mailboxes#module:src) reads, to adopt an existing domain (see the guide
         "Bring an existing domain under Ansible"). Importing the file unchanged is a run with no change.
+      - Not with O(name) - a file of one mailbox, imported with
+        O(mailops.hosted_mail.netangels_mailboxes#module:prune), would delete every other mailbox of the domain.
       - The columns are V(name), V(comment), V(quota), V(is_local), V(aliases) and V(state); never a password (the API does
         not return them). UTF-8 with a byte-order mark, so that Excel shows Cyrillic correctly; rows sorted by name.
       - A cell that a spreadsheet would run as a formula (starting with V(=), V(+), V(-) or V(@)) is written after a V(')
@@ -171,6 +173,7 @@ def main():
             dest=dict(type='path'),
             delimiter=dict(type='str', default='comma', choices=list(DELIMITERS)),
         ),
+        mutually_exclusive=[('name', 'dest')],
         supports_check_mode=True,
     )
     client = netangels_client(module)

@@ -220,3 +220,10 @@ def test_no_csv_error_message_ever_shows_a_cell(http, run_module, tmp_path):
         for shape in (secret, secret.lower(), secret.upper()):
             assert shape not in json.dumps(result, ensure_ascii=False), case
         assert http.requests == [], case
+
+
+def test_dest_exports_a_whole_domain_never_one_mailbox(http, run_module, tmp_path):
+    """A file of one mailbox, imported with prune, would delete every other one: dest with name is refused, before any request."""
+    result = run_module(netangels_mailbox_info.main, dict(AUTH_ARGS, domain_id=1001, name='alice', dest=str(tmp_path / 'x.csv')))
+    assert result['failed'] is True and 'mutually exclusive' in result['msg'] and 'dest' in result['msg']
+    assert http.requests == [] and not (tmp_path / 'x.csv').exists()
