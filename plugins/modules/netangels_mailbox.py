@@ -209,8 +209,8 @@ mailbox:
       sample: '2026-01-15T10:00:00+00:00'
 '''
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailbox import describe_params, manage_mailbox
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import netangels_client, netangels_module, run
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailbox import describe_params, manage_mailbox
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module.runner import netangels_client, netangels_module, run
 
 
 def main():

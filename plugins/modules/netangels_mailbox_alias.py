@@ -93,8 +93,8 @@ mailbox_id:
   sample: 20001
 '''
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailbox import manage_aliases
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import netangels_client, netangels_module, run
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailbox import manage_aliases
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module.runner import netangels_client, netangels_module, run
 
 
 def main():

@@ -156,9 +156,9 @@ mailboxes:
       sample: '2026-01-15T10:00:00Z'
 '''
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailbox import describe_params, read_mailboxes
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailboxes_csv import write_mailboxes_csv
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import netangels_client, netangels_module, run
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailbox import describe_params, read_mailboxes
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailboxes_csv import write_mailboxes_csv
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module.runner import netangels_client, netangels_module, run
 
 
 DELIMITERS = {'comma': ',', 'semicolon': ';', 'tab': '\t'}

@@ -296,9 +296,9 @@ domain_id:
   sample: 1001
 '''
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._bulk import failure_message, manage_mailboxes
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailboxes_csv import ENCODINGS
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import netangels_client, netangels_module, run
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.bulk import failure_message, manage_mailboxes
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailboxes_csv import ENCODINGS
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module.runner import netangels_client, netangels_module, run
 
 
 def main():

@@ -300,9 +300,9 @@ rules:
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._local_lock import DEFAULT_TIMEOUT
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import run, yandex360_client, yandex360_module
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._routing_rules import diff_text, normalise_rules
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._rules_sync import sync_rules
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module.runner import run, yandex360_client, yandex360_module
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import diff_text, normalise_rules
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.sync import sync_rules
 
 RULE_OPTIONS = dict(
     condition=dict(type='dict'),

@@ -67,8 +67,8 @@ rules:
       sample: false
 '''
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import run, yandex360_client, yandex360_module
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._routing_rules import api_rule_warnings, normalise_api_rules
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module.runner import run, yandex360_client, yandex360_module
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import api_rule_warnings, normalise_api_rules
 
 
 def main():

@@ -40,11 +40,12 @@ import sys
 import tempfile
 import time
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http, _netangels
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailbox import manage_mailbox
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._routing_rules import normalise_rules
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._rules_sync import sync_rules
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360 import Yandex360Client
+from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import client as _netangels
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailbox import manage_mailbox
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import normalise_rules
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.sync import sync_rules
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.client import Yandex360Client
 from ansible_collections.mailops.hosted_mail.tests.sandbox import SandboxServer
 
 KEY = 'sandbox-api-key-0123456789'

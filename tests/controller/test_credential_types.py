@@ -14,7 +14,7 @@ import pytest
 from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils import _module
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import runner as _module
 from ansible_collections.mailops.hosted_mail.tests.controller.awx_credentials import CredentialTypeError, render_env, validate
 from ansible_collections.mailops.hosted_mail.tests.controller.runner_job import COLLECTION_ROOT, Job, load_credential_type, make_private_data_dir
 

@@ -260,7 +260,7 @@ def probe_netangels_validation(client, report, values, state):
 
 
 ALREADY_RE = re.compile(r"already|exist|taken|duplicate|not an? alias|no such alias|not found", re.IGNORECASE)
-"""The pattern of plugins/module_utils/_netangels.py's ``_ALREADY_RE`` (this package imports no plugin code)."""
+"""The pattern of plugins/module_utils/_netangels/client.py's ``_ALREADY_RE`` (this package imports no plugin code)."""
 
 
 def says_already(answer):

@@ -13,7 +13,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.mailops.hosted_mail.plugins.filter.routing_policy_rules import routing_policy_rules
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._routing_rules import normalise_rules
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import normalise_rules
 
 
 def test_the_policy_in_order_and_accepted_by_the_module():

@@ -18,7 +18,7 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.ansible_release import __version__ as CORE_VERSION
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils import _ansible_core
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import ansible_core as _ansible_core
 from ansible_collections.mailops.hosted_mail.plugins.modules import yandex360_routing_rules
 from ansible_collections.mailops.hosted_mail.tests.unit import helpers
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils import _netangels as collection
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import client as collection
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import RequestError
 from ansible_collections.mailops.hosted_mail.tests.sandbox import assumptions as sandbox
 

@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils import _bulk, _http
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import BATCH_CREATE_LIMIT, NetAngelsClient
+from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import bulk as _bulk
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import BATCH_CREATE_LIMIT, NetAngelsClient
 
 API = 'https://api.test'
 AUTH = 'https://auth.test/api/gateway/token/'

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._bulk import manage_mailboxes
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import NetAngelsClient
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.bulk import manage_mailboxes
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import NetAngelsClient
 from ansible_collections.mailops.hosted_mail.tests.sandbox import assumptions
 
 KEY = 'sandbox-api-key-0123456789'

@@ -13,8 +13,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import NetAngelsClient, is_disabled
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360 import Yandex360Client
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import NetAngelsClient, is_disabled
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.client import Yandex360Client
 
 KEY = 'sandbox-api-key-0123456789'
 OAUTH = 'sandbox-oauth-token-0123456789'

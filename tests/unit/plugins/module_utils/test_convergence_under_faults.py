@@ -17,11 +17,11 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailbox import manage_aliases, manage_mailbox
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import NetAngelsClient
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._routing_rules import normalise_rules
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._rules_sync import sync_rules
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360 import Yandex360Client
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailbox import manage_aliases, manage_mailbox
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import NetAngelsClient
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import normalise_rules
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.sync import sync_rules
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.client import Yandex360Client
 
 KEY = 'sandbox-api-key-0123456789'
 OAUTH = 'sandbox-oauth-token-0123456789'

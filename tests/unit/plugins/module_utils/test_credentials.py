@@ -16,10 +16,10 @@ import stat
 import pytest
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._bulk import manage_mailboxes
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._credentials import PASSWORD_ALPHABET, generate_password
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.bulk import manage_mailboxes
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.credentials import PASSWORD_ALPHABET, generate_password
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import NetAngelsClient
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import NetAngelsClient
 from ansible_collections.mailops.hosted_mail.plugins.modules import netangels_mailboxes
 from ansible_collections.mailops.hosted_mail.tests.unit.helpers import run_module_main
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils import _mailbox
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import MailboxTarget
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import mailbox as _mailbox
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import MailboxTarget
 
 
 def params(**kwargs):

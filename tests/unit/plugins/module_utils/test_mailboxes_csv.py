@@ -14,8 +14,9 @@ import zipfile
 
 import pytest
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils import _bulk, _mailboxes_csv
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailboxes_csv import parse_mailboxes_csv, read_mailboxes_csv
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import bulk as _bulk
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import mailboxes_csv as _mailboxes_csv
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailboxes_csv import parse_mailboxes_csv, read_mailboxes_csv
 
 EXPECTED = [
     (2, {'name': 'alice', 'password': 'Alice-Pass-1', 'comment': 'Алиса, бухгалтерия', 'quota': 2048,

@@ -13,9 +13,9 @@ import pytest
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error, InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._local_lock import LockError
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import option_problems, secret_values, shape_problems
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._routing_rules import RuleError
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._rules_sync import ConfirmError
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module.runner import option_problems, secret_values, shape_problems
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import RuleError
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.sync import ConfirmError
 
 SPEC = dict(
     token=dict(type='str', no_log=True, aliases=['secret']),

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import (
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import (
     WALK_ATTEMPTS, AlreadyThere, NetAngelsClient, parse_aliases, parse_target, resolve_target)
 
 API = 'https://api.test'

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import RequestError, vendor_message
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import says_already
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import says_already
 from ansible_collections.mailops.hosted_mail.tests.sandbox import assumptions as sandbox
 
 
@@ -52,7 +52,7 @@ def test_only_a_400_or_409_counts():
 
 def test_live_mode_reads_refusals_with_the_clients_own_pattern():
     """tests/live checks these assumptions against the real API with a copy of the client's pattern."""
-    from ansible_collections.mailops.hosted_mail.plugins.module_utils import _netangels  # pylint: disable=import-outside-toplevel
+    from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import client as _netangels  # pylint: disable=import-outside-toplevel
     from ansible_collections.mailops.hosted_mail.tests.live import probes  # pylint: disable=import-outside-toplevel
     assert probes.ALREADY_RE.pattern == _netangels._ALREADY_RE.pattern  # pylint: disable=protected-access
     assert probes.ALREADY_RE.flags == _netangels._ALREADY_RE.flags  # pylint: disable=protected-access

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http, _module
+from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import runner as _module
 
 
 @pytest.mark.parametrize('spec, env', [(_module.netangels_argument_spec, 'NETANGELS_RETRY_TIMEOUT'),

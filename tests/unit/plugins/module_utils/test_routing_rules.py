@@ -11,7 +11,7 @@ import copy
 
 import pytest
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._routing_rules import (
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import (
     RuleError,
     api_rule_warnings,
     describe_rule,

@@ -6,7 +6,7 @@
 """The routing-rule condition grammar: one table, run through both of its implementations.
 
 The grammar lives twice: the collection checks every rule before it sends it
-(``plugins/module_utils/_routing_rules.py``), and the API sandbox refuses with 400 what the API
+(``plugins/module_utils/_yandex360/rules.py``), and the API sandbox refuses with 400 what the API
 refuses (``tests/sandbox/rules.py``, which cannot share code with the collection). Every
 condition below goes through both -- the collection's :func:`normalise_rule` and the sandbox's
 PUT body check -- and both must agree with the table, so the two cannot drift apart. The
@@ -22,7 +22,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _address
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._routing_rules import RuleError, normalise_rule, validate_condition
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import RuleError, normalise_rule, validate_condition
 from ansible_collections.mailops.hosted_mail.tests.sandbox import assumptions
 from ansible_collections.mailops.hosted_mail.tests.sandbox import rules as sandbox
 from ansible_collections.mailops.hosted_mail.tests.unit.plugins.module_utils.test_mailbox_validation import ALIASES

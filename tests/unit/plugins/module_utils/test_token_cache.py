@@ -16,7 +16,7 @@ import stat
 import pytest
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import NetAngelsClient
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import NetAngelsClient
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._token_cache import TokenCache, cache_file_name, default_directory
 from ansible_collections.mailops.hosted_mail.plugins.modules import netangels_mailbox
 

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360 import Yandex360Client
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.client import Yandex360Client
 
 RULES = 'https://y.test/admin/v1/org/42/mail/routing/rules'
 TOKEN = 'oauth-0123456789'

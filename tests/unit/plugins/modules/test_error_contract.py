@@ -14,9 +14,9 @@ import tempfile
 
 import pytest
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils import _module
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import NetAngelsClient
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360 import Yandex360Client
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import runner as _module
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import NetAngelsClient
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.client import Yandex360Client
 from ansible_collections.mailops.hosted_mail.plugins.modules import (
     netangels_mailbox, netangels_mailbox_alias, netangels_mailbox_info, yandex360_routing_rules, yandex360_routing_rules_info)
 

@@ -17,7 +17,7 @@ import time
 import pytest
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _local_lock
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._rules_sync import LOCK_NAMESPACE, lock_key
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.sync import LOCK_NAMESPACE, lock_key
 from ansible_collections.mailops.hosted_mail.plugins.modules import yandex360_routing_rules, yandex360_routing_rules_info
 
 RULES = 'https://y.test/admin/v1/org/42/mail/routing/rules'

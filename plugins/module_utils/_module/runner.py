@@ -28,14 +28,15 @@ from urllib.parse import urlsplit
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 from ansible.module_utils.common.validation import check_type_dict, check_type_list
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils import _ansible_core, _http
+from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import ansible_core as _ansible_core
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import DEFAULT_API_URL as NETANGELS_API_URL
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import DEFAULT_AUTH_URL as NETANGELS_AUTH_URL
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import NetAngelsClient
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import DEFAULT_API_URL as NETANGELS_API_URL
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import DEFAULT_AUTH_URL as NETANGELS_AUTH_URL
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import NetAngelsClient
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._token_cache import TokenCache
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360 import DEFAULT_API_URL as YANDEX360_API_URL
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360 import Yandex360Client
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.client import DEFAULT_API_URL as YANDEX360_API_URL
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.client import Yandex360Client
 
 BUG_REPORT = ('This is a bug in mailops.hosted_mail; please report it with the traceback '
               '(-vvv shows it; so does ANSIBLE_DISPLAY_TRACEBACK=error on ansible-core 2.19 and later)')

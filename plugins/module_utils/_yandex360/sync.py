@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._local_lock import DEFAULT_TIMEOUT, exclusive_lock
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._routing_rules import (
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import (
     api_rule_warnings,
     describe_rule,
     normalise_api_rules,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error, InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import AuthError, NotFoundError, RequestError
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import (
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import (
     MAILBOX_STATE_DISABLED, AlreadyThere, check_comment, check_local_part, check_password, check_quota, is_disabled, normalise_alias,
     parse_aliases, parse_target, resolve_target, same_field)
 

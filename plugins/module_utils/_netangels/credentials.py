@@ -40,7 +40,7 @@ import string
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._local_lock import PrivateDirectoryError, private_directory
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 PASSWORD_ALPHABET = string.ascii_letters + string.digits + '-_.'
 """The characters of a generated password (no whitespace, nothing a shell or a CSV cell quotes)."""

@@ -32,13 +32,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._credentials import Credentials
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.credentials import Credentials
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import ApiError, RateLimitError, RequestError
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailbox import (
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailbox import (
     PASSWORD_NOTE, CheckWriter, LiveWriter, converge, mailbox_inputs, state_refusal)
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._mailboxes_csv import read_mailboxes_csv
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import (
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailboxes_csv import read_mailboxes_csv
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import (
     BATCH_CREATE_LIMIT, AlreadyThere, batch_csv, batch_error_line, is_disabled, parse_aliases, resolve_target, says_already)
 
 STATES = ('present', 'absent', 'disabled')

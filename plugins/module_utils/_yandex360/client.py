@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import unexpected_answer
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._routing_rules import normalise_api_rules, same_rules
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import normalise_api_rules, same_rules
 
 DEFAULT_API_URL = 'https://api360.yandex.net'
 
