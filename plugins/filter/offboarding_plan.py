@@ -75,8 +75,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._address import normalise_address
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import (
-    COMMENT_MAX_LENGTH, check_local_part, is_disabled, parse_aliases)
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rules import COMMENT_MAX_LENGTH, check_local_part, is_disabled, parse_aliases
 
 OPTION = 'mailbox_offboarding_people'
 STAGES = ('lock', 'disable', 'delete')

@@ -89,7 +89,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.credentials import check_length
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailbox import mailbox_inputs
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import check_local_part, is_disabled, parse_aliases
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rules import check_local_part, is_disabled, parse_aliases
 
 OPTION = 'mailbox_onboarding_people'
 

@@ -58,7 +58,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._address import normalise_address
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import parse_aliases
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rules import parse_aliases
 
 DIRECTIONS = {'inbound': ['inbound'], 'outbound': ['outbound'], 'both': ['inbound', 'outbound']}
 WILDCARDS = '*?'

@@ -39,7 +39,9 @@ from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mai
     PASSWORD_NOTE, CheckWriter, LiveWriter, converge, mailbox_inputs, state_refusal)
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailboxes_csv import read_mailboxes_csv
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import (
-    BATCH_CREATE_LIMIT, AlreadyThere, batch_csv, batch_error_line, is_disabled, parse_aliases, resolve_target, says_already)
+    BATCH_CREATE_LIMIT, AlreadyThere, batch_csv, batch_error_line, says_already)
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rules import is_disabled, parse_aliases
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.target import resolve_target
 
 STATES = ('present', 'absent', 'disabled')
 STATE_ALIASES = {'active': 'present'}
@@ -515,8 +517,7 @@ def manage_mailboxes(client, params, check_mode=False, register_secret=None):
     generated = [row for row in plan.creates if row.password is None]
     credentials = None
     if params.get('credentials_dir'):
-        credentials = Credentials(params['credentials_dir'], (params.get('domain') or '').strip().lower(),
-                                  params.get('password_length'), check_mode)
+        credentials = Credentials(params['credentials_dir'], target.domain, params.get('password_length'), check_mode)
         credentials.check(row.name for row in generated)
         credentials.generate(generated, secret)
 

@@ -11,8 +11,11 @@ It returns plain dicts (``None`` for a mailbox that does not exist), raises the 
 typed exceptions, and knows nothing of Ansible. Mailboxes are handed on normalised by
 :func:`normalise_mailbox` (``aliases`` always a list).
 
-Assumptions about undocumented behaviour are each isolated in one function below and
-mirrored by the API sandbox (``tests/sandbox/assumptions.py``).
+Only HTTP calls and the wire format live here. Assumptions about undocumented behaviour are
+each isolated in one function and mirrored by the API sandbox (``tests/sandbox/assumptions.py``):
+the wire-format ones (the refusal text :func:`says_already`, the batch-create file) below, the
+rules of names, passwords, quotas and aliases in ``rules.py``; which domain a task means is
+``target.py``, whether a mailbox reads as wanted ``compare.py``.
 """
 
 from __future__ import annotations
@@ -21,16 +24,13 @@ import csv
 import io
 import re
 import threading
-from collections import namedtuple
 from concurrent.futures import ThreadPoolExecutor
 
-# A mailbox's forwarding addresses (aliases) pass the collection's one address check, shared
-# with the forward action of Yandex 360 routing rules.
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._address import (  # noqa: F401 pylint: disable=unused-import
-    normalise_address as normalise_alias)
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import (
     AuthError, InvalidResponseError, NotFoundError, RequestError, unexpected_answer)
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.compare import reads_as
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rules import is_disabled, mailbox_local_part, parse_aliases
 
 DEFAULT_API_URL = 'https://api-ms.netangels.ru'
 DEFAULT_AUTH_URL = 'https://panel.netangels.ru/api/gateway/token/'
@@ -41,84 +41,6 @@ BATCH_CREATE_LIMIT = 1000
 """Most mailboxes in one batch-create upload (an assumption: the vendor documents no limit)."""
 WALK_ATTEMPTS = 3
 """Times a paginated list is read from its start when its ``count`` changed while it was read."""
-
-
-MailboxTarget = namedtuple('MailboxTarget', ['name', 'domain', 'domain_id'])
-
-
-def parse_target(name=None, domain=None, domain_id=None):
-    """Work out which domain (and mailbox) a task means, before any request.
-
-    ``name`` is a local part (``alice``) or a full address (``alice@example.com``, which implies
-    the domain). Exactly one of ``domain`` and ``domain_id`` is needed unless the address gives
-    it; a full address whose domain contradicts ``domain`` is an error. With a full address and
-    ``domain_id`` the target keeps both, and :func:`resolve_target` checks that they agree.
-    Raises InputError.
-    """
-    if domain is not None and domain_id is not None:
-        raise InputError('Set either domain or domain_id, not both.')
-    if domain is not None:
-        domain = domain.lower().rstrip('.')
-    if name is not None and '@' in name:
-        local, address_domain = name.rsplit('@', 1)
-        if not local or not address_domain:
-            raise InputError('"%s" is not a mailbox address: expected alice or alice@example.com.' % name)
-        if domain and domain != address_domain.lower():
-            raise InputError('The address %s is not in the domain given as domain (%s).' % (name, domain))
-        domain = address_domain.lower()
-        name = local
-    if domain is None and domain_id is None:
-        raise InputError('Say which mail domain: set domain (a name such as example.com) or domain_id, '
-                         'or give the mailbox as a full address.')
-    return MailboxTarget(name, domain, domain_id)
-
-
-def resolve_target(client, name=None, domain=None, domain_id=None):
-    """:func:`parse_target`, then the target's domain ID, known to agree with its domain name.
-
-    A domain name (given, or the domain of a full address) costs one read of the domain list: it
-    maps the name to its ID, or, when ``domain_id`` is given too, proves that the two agree (a
-    contradiction is an InputError naming both, raised before any write). A local part with
-    ``domain_id`` costs no request.
-    """
-    target = parse_target(name, domain, domain_id)
-    if target.domain is None:
-        return target
-    if target.domain_id is None:
-        return target._replace(domain_id=client.domain_id(target.domain))
-    names = dict((int(entry['id']), str(entry.get('name', '')).lower()) for entry in client.list_domains())
-    if names.get(int(target.domain_id)) != target.domain:
-        actual = 'is the mail domain %s' % names[int(target.domain_id)] if int(target.domain_id) in names \
-            else 'is not a mail domain of this NetAngels account'
-        raise InputError('The mailbox %s@%s is in the domain %s, but domain_id %s %s: give the ID of %s, '
-                         'or leave domain_id out.' % (target.name, target.domain, target.domain, target.domain_id, actual,
-                                                      target.domain))
-    return target
-
-
-def parse_aliases(value):
-    """Forwarding addresses as a list, whatever shape the API used.
-
-    Assumption: the reference types ``aliases`` as ``str`` in answers but ``list of str`` in the
-    update body. A string is read as comma (or whitespace) separated addresses; ``None`` and
-    ``""`` mean none.
-    """
-    if value is None:
-        return []
-    if isinstance(value, str):
-        items = value.replace(';', ',').replace(' ', ',').split(',')
-    else:
-        items = list(value)
-    return [str(item).strip() for item in items if item is not None and str(item).strip()]
-
-
-def mailbox_local_part(entity):
-    """The local part of a mailbox as the API names it.
-
-    Assumption: ``name`` is the local part (a separate ``domain_id`` is returned). Should the API
-    answer a full address instead, the part before ``@`` is used, so lookups still match.
-    """
-    return str(entity.get('name') or '').split('@', 1)[0]
 
 
 def normalise_mailbox(entity):
@@ -490,24 +412,6 @@ class NetAngelsClient(object):
         return self.get_mailbox(mailbox_id)
 
 
-def same_field(field, current, wanted):
-    """Whether a mailbox field as read (``current``) is the value sent (``wanted``).
-
-    Forwarding addresses compare as a set in any case (the API stores them in lower case, as a
-    string or a list); a missing comment reads as ``""``.
-    """
-    if field == 'aliases':
-        return sorted(a.lower() for a in parse_aliases(current)) == sorted(a.lower() for a in wanted)
-    if field == 'comment':
-        return (current or '') == wanted
-    return current == wanted
-
-
-def reads_as(mailbox, fields):
-    """Whether every field of ``fields`` reads as sent in ``mailbox``."""
-    return all(same_field(field, mailbox.get(field), value) for field, value in fields.items())
-
-
 # -- batch-create: the upload's layout and its error answers (assumptions) -------------------
 
 def batch_csv(rows):
@@ -543,87 +447,3 @@ def batch_error_line(error):
         return None
     match = _BATCH_LINE_RE.search(error.vendor_message or '')
     return int(match.group(1)) if match else None
-
-
-# -- input validation -----------------------------------------------------------------------
-#
-# The vendor documents none of these rules. Each function below is one assumption, mirrored by
-# the API sandbox (``tests/sandbox/assumptions.py``); a unit test runs one table of values
-# through both and proves they agree. Each answers ``None`` when the value is acceptable, or a
-# short reason; no reason ever repeats a password.
-
-LOCAL_PART_MAX_LENGTH = 64
-PASSWORD_MIN_LENGTH = 8
-PASSWORD_MAX_LENGTH = 128
-QUOTA_MIN = 1
-QUOTA_MAX = 102400
-COMMENT_MAX_LENGTH = 255
-MAILBOX_STATE_DISABLED = 'disabled'
-
-_LOCAL_PART_RE = re.compile(r'^[a-z0-9](?:[a-z0-9._-]{0,%d}[a-z0-9])?$' % (LOCAL_PART_MAX_LENGTH - 2))
-
-
-def check_local_part(name):
-    """Why ``name`` cannot be a mailbox's local part, or None.
-
-    Assumption (undocumented): 1 to 64 characters of lower-case letters, digits, ``.``, ``_`` and
-    ``-``, starting and ending with a letter or digit, without ``..``. Upper case is refused by
-    the API rather than folded, so it is refused here too (with a hint).
-    """
-    if not isinstance(name, str) or not name:
-        return 'the mailbox name is empty'
-    if '@' in name:
-        return '"%s" must be the local part only (alice, not alice@example.com)' % name
-    if _LOCAL_PART_RE.match(name) and '..' not in name:
-        return None
-    hint = ' (use lower case: %s)' % name.lower() if name.lower() != name and check_local_part(name.lower()) is None else ''
-    return ('"%s" is not a valid mailbox name: 1 to %d characters of a-z, 0-9, ".", "_" and "-", starting and ending '
-            'with a letter or digit, no ".."%s' % (name, LOCAL_PART_MAX_LENGTH, hint))
-
-
-def check_password(password):
-    """Why ``password`` would be refused, or None. The reason never repeats the password.
-
-    Assumption (undocumented): 8 to 128 characters without whitespace or control characters,
-    no character-class rules (the vendor's own example, ``PassWord``, has no digit).
-    """
-    if not isinstance(password, str) or not password:
-        return 'the password is empty'
-    if not PASSWORD_MIN_LENGTH <= len(password) <= PASSWORD_MAX_LENGTH:
-        return 'the password must be %d to %d characters long' % (PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
-    if ' ' in password or not password.isprintable():  # every other whitespace character is not printable
-        return 'the password must not contain whitespace or control characters'
-    return None
-
-
-def check_quota(quota):
-    """Why ``quota`` (MB) would be refused, or None.
-
-    Assumption (undocumented): an integer from 1 to 102400 MB (100 GB).
-    """
-    if isinstance(quota, bool) or not isinstance(quota, int):
-        return 'quota %r is not a whole number of MB' % (quota,)
-    if not QUOTA_MIN <= quota <= QUOTA_MAX:
-        return 'quota %d MB is outside the range %d..%d MB' % (quota, QUOTA_MIN, QUOTA_MAX)
-    return None
-
-
-def check_comment(comment):
-    """Why ``comment`` would be refused, or None.
-
-    Assumption (undocumented): a string of at most 255 characters.
-    """
-    if not isinstance(comment, str):
-        return 'the comment must be a string'
-    if len(comment) > COMMENT_MAX_LENGTH:
-        return 'the comment is %d characters long; at most %d are accepted' % (len(comment), COMMENT_MAX_LENGTH)
-    return None
-
-
-def is_disabled(mailbox):
-    """Whether a mailbox read from the API is disabled.
-
-    Assumption (undocumented): ``state`` reads ``disabled`` after the disable call (any other
-    value, e.g. ``active``, is a working mailbox). There is no documented way back.
-    """
-    return str((mailbox or {}).get('state') or '').lower() == MAILBOX_STATE_DISABLED

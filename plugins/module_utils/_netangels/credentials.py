@@ -39,8 +39,9 @@ import stat
 import string
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._files import write_atomically
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._local_lock import PrivateDirectoryError, private_directory
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 PASSWORD_ALPHABET = string.ascii_letters + string.digits + '-_.'
 """The characters of a generated password (no whitespace, nothing a shell or a CSV cell quotes)."""
@@ -97,19 +98,9 @@ def check_files(paths):
         raise InputError('cannot write the credentials files %s; nothing was changed' % ', '.join(bad))
 
 
-def write_password_file(path, password):
+def write_password_file(path: str, password: str) -> None:
     """Write ``password`` to ``path`` (mode 0600), replacing whatever is there without following a link."""
-    directory, name = os.path.split(path)
-    temporary = os.path.join(directory, '.%s.%s.tmp' % (name, secrets.token_hex(8)))
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_CLOEXEC', 0)
-    fd = os.open(temporary, flags, 0o600)
-    try:
-        with os.fdopen(fd, 'w') as handle:
-            handle.write(password + '\n')
-        os.replace(temporary, path)
-    finally:
-        if os.path.lexists(temporary):
-            os.unlink(temporary)
+    write_atomically(path, (password + '\n').encode('utf-8'), 0o600)
 
 
 class Credentials(object):

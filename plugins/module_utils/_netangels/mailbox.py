@@ -22,9 +22,11 @@ from __future__ import annotations
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error, InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import AuthError, NotFoundError, RequestError
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import (
-    MAILBOX_STATE_DISABLED, AlreadyThere, check_comment, check_local_part, check_password, check_quota, is_disabled, normalise_alias,
-    parse_aliases, parse_target, resolve_target, same_field)
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import AlreadyThere
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.compare import same_field
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rules import (
+    MAILBOX_STATE_DISABLED, check_comment, check_local_part, check_password, check_quota, is_disabled, normalise_alias, parse_aliases)
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.target import parse_target, resolve_target
 
 FIELDS = ('comment', 'quota', 'is_local', 'aliases')
 """Mailbox fields the update call can set (and the module compares)."""

@@ -38,9 +38,9 @@ import difflib
 import io
 import os
 import re
-import tempfile
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._files import write_atomically
 
 COLUMNS = ('name', 'password', 'comment', 'quota', 'is_local', 'aliases', 'state')
 REQUIRED_COLUMNS = ('name',)
@@ -367,16 +367,7 @@ def write_mailboxes_csv(path, mailboxes, delimiter=',', check_mode=False):
     if check_mode:
         return True
     try:
-        handle, temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=folder)
-        try:
-            with os.fdopen(handle, 'wb') as out:
-                out.write(data)
-            if mode is not None:
-                os.chmod(temporary, mode)
-            os.rename(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        write_atomically(path, data, 0o600 if mode is None else mode)
     except (IOError, OSError) as exc:
         raise InputError('dest: cannot write %s: %s' % (path, exc.strerror or exc))
     return True

@@ -13,7 +13,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.mailops.hosted_mail.plugins.filter.offboarding_plan import locked_comment, offboarding_plan
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import COMMENT_MAX_LENGTH
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rules import COMMENT_MAX_LENGTH
 
 DOMAIN = 'example.com'
 MARKER = '[locked by offboarding]'

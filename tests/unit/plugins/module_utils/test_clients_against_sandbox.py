@@ -13,7 +13,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import NetAngelsClient, is_disabled
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import NetAngelsClient
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rules import is_disabled
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.client import Yandex360Client
 
 KEY = 'sandbox-api-key-0123456789'

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import mailbox as _mailbox
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import MailboxTarget
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.target import MailboxTarget
 
 
 def params(**kwargs):

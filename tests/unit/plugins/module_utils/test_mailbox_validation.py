@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import client as collection
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import rules as collection
 from ansible_collections.mailops.hosted_mail.tests.sandbox import assumptions as sandbox
 
 LOCAL_PARTS = [

@@ -14,8 +14,9 @@ import pytest
 import requests
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import (
-    WALK_ATTEMPTS, AlreadyThere, NetAngelsClient, parse_aliases, parse_target, resolve_target)
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import WALK_ATTEMPTS, AlreadyThere, NetAngelsClient
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rules import parse_aliases
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.target import parse_target, resolve_target
 
 API = 'https://api.test'
 AUTH = 'https://auth.test/api/gateway/token/'
