@@ -25,12 +25,17 @@ import io
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import (
     AuthError, InvalidResponseError, NotFoundError, RequestError, unexpected_answer)
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.compare import reads_as
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rules import is_disabled, mailbox_local_part, parse_aliases
+
+if TYPE_CHECKING:
+    from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import ApiError, Transport
+    from ansible_collections.mailops.hosted_mail.plugins.module_utils._token_cache import TokenCache
 
 DEFAULT_API_URL = 'https://api-ms.netangels.ru'
 DEFAULT_AUTH_URL = 'https://panel.netangels.ru/api/gateway/token/'
@@ -43,7 +48,7 @@ WALK_ATTEMPTS = 3
 """Times a paginated list is read from its start when its ``count`` changed while it was read."""
 
 
-def normalise_mailbox(entity):
+def normalise_mailbox(entity: dict[str, Any]) -> dict[str, Any]:
     """A mailbox dict with ``aliases`` as a list and ``name`` as the local part."""
     mailbox = dict(entity)
     mailbox['aliases'] = parse_aliases(entity.get('aliases'))
@@ -63,7 +68,7 @@ class AlreadyThere(dict):
 _ALREADY_RE = re.compile(r'already|exist|taken|duplicate|not an? alias|no such alias|not found', re.IGNORECASE)
 
 
-def says_already(error):
+def says_already(error: ApiError) -> bool:
     """Whether a refused write (an ``ApiError``) may say that its wanted state already holds.
 
     Assumption (undocumented): such a refusal is a 400 or 409 whose message says so in English
@@ -74,7 +79,7 @@ def says_already(error):
     return getattr(error, 'status', None) in (400, 409) and bool(_ALREADY_RE.search(error.vendor_message or ''))
 
 
-def _is_entity(entity):
+def _is_entity(entity: Any) -> bool:
     """Whether a list entry has the documented ``id`` (a number) and ``name`` (text), and ``aliases``, if any, as text or a list."""
     return isinstance(entity, dict) and isinstance(entity.get('id'), int) and not isinstance(entity.get('id'), bool) \
         and isinstance(entity.get('name'), str) and isinstance(entity.get('aliases'), (type(None), str, list))
@@ -83,7 +88,8 @@ def _is_entity(entity):
 class NetAngelsClient(object):
     """Calls of the NetAngels mail API over a :class:`~._http.Transport`."""
 
-    def __init__(self, transport, api_url=DEFAULT_API_URL, auth_url=DEFAULT_AUTH_URL, api_key=None, api_token=None, token_cache=None):
+    def __init__(self, transport: Transport, api_url: str = DEFAULT_API_URL, auth_url: str = DEFAULT_AUTH_URL, api_key: str | None = None,
+                 api_token: str | None = None, token_cache: TokenCache | None = None) -> None:
         """``token_cache``: a :class:`~._token_cache.TokenCache` for the API key's token, or None.
 
         Used only with ``api_key`` and no ``api_token``: the first call then tries the cached
@@ -103,7 +109,7 @@ class NetAngelsClient(object):
 
     # -- authentication -------------------------------------------------------------------
 
-    def exchange_key(self):
+    def exchange_key(self) -> str:
         """Exchange the API key for a token at the gateway; the token becomes a secret."""
         try:
             response = self.transport.request('POST', self.auth_url, data={'api_key': self._api_key}, idempotent=True)
@@ -120,7 +126,7 @@ class NetAngelsClient(object):
             self._cache.store(token)
         return token
 
-    def _cached_token(self):
+    def _cached_token(self) -> str | None:
         """The token an earlier task cached for this key (registered as a secret), or None."""
         token = self._cache.load() if self._cache is not None else None
         if token:
@@ -128,7 +134,7 @@ class NetAngelsClient(object):
             self._token = token
         return token
 
-    def call(self, method, path, **kwargs):
+    def call(self, method: str, path: str, **kwargs: Any) -> Any:
         """One authenticated API call; returns the parsed JSON body (or None).
 
         With an API key, the first call uses the cached token if there is one (see
@@ -153,13 +159,13 @@ class NetAngelsClient(object):
             raise AuthError('%s (a fresh token from the API key was refused too: the key may lack access to this object)' % exc.message,
                             status=exc.status, vendor_message=exc.vendor_message, details=exc.details, method=exc.method, url=exc.url)
 
-    def _ready_token(self):
+    def _ready_token(self) -> str | None:
         with self._auth_lock:
             if self._token is None and not self._cached_token():
                 self.exchange_key()
             return self._token
 
-    def _renewed_token(self, refused):
+    def _renewed_token(self, refused: str | None) -> str | None:
         """A token in place of ``refused``: a new one from the key, unless another call already renewed it."""
         with self._auth_lock:
             if self._token == refused:
@@ -168,13 +174,13 @@ class NetAngelsClient(object):
                 self.exchange_key()
             return self._token
 
-    def _send(self, method, url, token, kwargs):
+    def _send(self, method: str, url: str, token: str | None, kwargs: dict[str, Any]) -> Any:
         headers = {'Authorization': 'Bearer %s' % token}
         return self.transport.request(method, url, headers=headers, **kwargs).body
 
     # -- pagination -----------------------------------------------------------------------
 
-    def _page(self, path, params, offset):
+    def _page(self, path: str, params: dict[str, Any] | None, offset: int) -> tuple[list[dict[str, Any]], int]:
         """One page of a paginated list: ``(entities, count)``, each checked for the documented shape.
 
         ``{"count": int, "entities": [{"id": int, "name": str, ...}, ...]}``; anything else (an
@@ -192,7 +198,7 @@ class NetAngelsClient(object):
                                     '{"count": a number, "entities": a list of objects with an id and a name}')
         return entities, count
 
-    def walk(self, path, params=None, workers=1):
+    def walk(self, path: str, params: dict[str, Any] | None = None, workers: int = 1) -> list[dict[str, Any]]:
         """Every entity of a paginated list (``{"count", "entities"}``), in the list's order, as a list.
 
         The first page tells the count; with ``workers`` > 1 the other pages are then read that
@@ -204,7 +210,7 @@ class NetAngelsClient(object):
         something) is not trusted: it is read again from the start, up to :data:`WALK_ATTEMPTS`
         times; when the list never held still, InvalidResponseError says so and nothing is planned.
         """
-        counts = []
+        counts: list[int] = []
         for dummy in range(WALK_ATTEMPTS):
             entities, counts = self._walk_once(path, params, workers)
             if len(set(counts)) == 1 and len(entities) == counts[0]:
@@ -214,15 +220,17 @@ class NetAngelsClient(object):
             'adding or deleting at the same time, so the list cannot be trusted and nothing was planned or written '
             'from it. Run the task again when the other client is done' % (path, ' -> '.join(str(c) for c in counts), WALK_ATTEMPTS))
 
-    def _walk_once(self, path, params, workers):
+    def _walk_once(self, path: str, params: dict[str, Any] | None, workers: int) -> tuple[list[dict[str, Any]], list[int]]:
         """One walk of the list from its start: ``(entities, the count every page reported)``."""
-        seen = set()
+        seen: set[Any] = set()
         pages = [self._page(path, params, 0)]
         step, total = len(pages[0][0]), pages[0][1]
         if step and workers > 1 and total > step:
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 pages.extend(pool.map(lambda offset: self._page(path, params, offset), range(step, total, step)))
-        found, counts, offset = [], [], 0
+        found: list[dict[str, Any]] = []
+        counts: list[int] = []
+        offset = 0
         for entities, count in pages:
             found.extend(self._unseen(entities, seen))
             counts.append(count)
@@ -235,7 +243,7 @@ class NetAngelsClient(object):
         return found, counts
 
     @staticmethod
-    def _unseen(entities, seen):
+    def _unseen(entities: list[dict[str, Any]], seen: set[Any]) -> Iterator[dict[str, Any]]:
         for entity in entities:
             key = entity.get('id')
             if key is None or key not in seen:
@@ -244,10 +252,10 @@ class NetAngelsClient(object):
 
     # -- domains --------------------------------------------------------------------------
 
-    def list_domains(self):
+    def list_domains(self) -> list[dict[str, Any]]:
         return self.walk('/api/v2/mail/domains/')
 
-    def domain_id(self, name):
+    def domain_id(self, name: str) -> int:
         """The id of the mail domain ``name`` (case-insensitive). No server-side filter exists."""
         wanted = name.strip().rstrip('.').lower()
         for domain in self.walk('/api/v2/mail/domains/'):
@@ -257,12 +265,12 @@ class NetAngelsClient(object):
 
     # -- mailboxes ------------------------------------------------------------------------
 
-    def list_mailboxes(self, domain_id, name_filter=None, workers=1):
+    def list_mailboxes(self, domain_id: int, name_filter: str | None = None, workers: int = 1) -> list[dict[str, Any]]:
         """Every mailbox of the domain (``workers`` pages at a time once the count is known)."""
         params = {'filter': name_filter} if name_filter else None
         return [normalise_mailbox(m) for m in self.walk('/api/v2/mail/domains/%d/mailboxes/' % int(domain_id), params, workers)]
 
-    def find_mailbox(self, domain_id, name):
+    def find_mailbox(self, domain_id: int, name: str) -> dict[str, Any] | None:
         """The mailbox whose local part is exactly ``name``, or None.
 
         The list call's ``filter`` has undocumented syntax, so it is only a hint that may save
@@ -277,7 +285,7 @@ class NetAngelsClient(object):
                 return mailbox
         return None
 
-    def get_mailbox(self, mailbox_id):
+    def get_mailbox(self, mailbox_id: int) -> dict[str, Any] | None:
         """The mailbox, or None when it does not exist (404); an answer of another shape is an error."""
         path = '/api/v2/mail/mailboxes/%d/' % int(mailbox_id)
         try:
@@ -414,7 +422,7 @@ class NetAngelsClient(object):
 
 # -- batch-create: the upload's layout and its error answers (assumptions) -------------------
 
-def batch_csv(rows):
+def batch_csv(rows: Iterable[dict[str, Any]]) -> tuple[str, dict[int, int]]:
     """The batch-create file for ``rows`` (dicts with name, password, comment); returns ``(text, lines)``.
 
     Assumption (undocumented): UTF-8 CSV, comma-separated, RFC 4180 quoting, a header row naming
@@ -437,7 +445,7 @@ _LINE_BREAK_RE = re.compile(r'\r\n|\r|\n')
 _BATCH_LINE_RE = re.compile(r'\bline (\d+)\b')
 
 
-def batch_error_line(error):
+def batch_error_line(error: ApiError) -> int | None:
     """The file line a refused batch-create names (an ``ApiError``), or None.
 
     Assumption (undocumented): a refused upload answers 400 and creates nothing; its message

@@ -37,6 +37,7 @@ import os
 import secrets
 import stat
 import string
+from typing import Any, Callable, Iterable
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._files import write_atomically
@@ -50,26 +51,26 @@ DEFAULT_PASSWORD_LENGTH = 20
 WHAT = 'credentials directory'
 
 
-def check_length(length):
+def check_length(length: Any) -> str | None:
     """Why ``length`` cannot be a generated password's length, or None."""
     if isinstance(length, bool) or not isinstance(length, int) or not PASSWORD_MIN_LENGTH <= length <= PASSWORD_MAX_LENGTH:
         return 'password_length must be from %d to %d, not %r' % (PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, length)
     return None
 
 
-def generate_password(length):
+def generate_password(length: int) -> str:
     """A random password of ``length`` characters of :data:`PASSWORD_ALPHABET`."""
     return ''.join(secrets.choice(PASSWORD_ALPHABET) for dummy in range(length))
 
 
-def file_path(directory, address):
+def file_path(directory: str, address: str) -> str:
     """The credentials file of ``address`` (a validated local part @ domain: no ``/``, no ``..``)."""
     if '/' in address or address.startswith('.') or os.sep in address:
         raise InputError('%s cannot name a credentials file' % address)
     return os.path.join(directory, address)
 
 
-def check_directory(directory, create):
+def check_directory(directory: str, create: bool) -> str | None:
     """Refuse a directory that is not private to the current user (InputError); create it if ``create``.
 
     Returns the directory, or None when it is missing and ``create`` is false (check mode).
@@ -81,7 +82,7 @@ def check_directory(directory, create):
                          '(credentials_dir); nothing was changed' % exc) from None
 
 
-def check_files(paths):
+def check_files(paths: Iterable[str]) -> None:
     """Refuse the paths that exist and are not regular files or symlinks (InputError, naming them)."""
     bad = []
     for path in paths:
@@ -106,15 +107,15 @@ def write_password_file(path: str, password: str) -> None:
 class Credentials(object):
     """The credentials files of one task: checked before any write, written just before the creates."""
 
-    def __init__(self, directory, domain, length, check_mode):
+    def __init__(self, directory: str, domain: str | None, length: int, check_mode: bool) -> None:
         self.directory = directory
         self.domain = domain
         self.length = length
         self.check_mode = check_mode
-        self.names = []
-        self.files = []
+        self.names: list[str] = []
+        self.files: list[str] = []
 
-    def check(self, names):
+    def check(self, names: Iterable[str]) -> None:
         """Everything that can be refused, before the first write; InputError."""
         why = check_length(self.length)
         if why:
@@ -127,12 +128,12 @@ class Credentials(object):
             check_files(paths)
         self.files = paths
 
-    def created(self, names):
+    def created(self, names: Iterable[str]) -> list[str]:
         """The files of the mailboxes among ``names`` (those really created, or predicted in check mode)."""
         created = set(names)
         return [path for name, path in zip(self.names, self.files) if name in created]
 
-    def generate(self, rows, register_secret):
+    def generate(self, rows: list[Any], register_secret: Callable[[str], None]) -> None:
         """Give each row (without a password) a generated one and write its file; nothing in check mode."""
         if self.check_mode or not rows:
             return
