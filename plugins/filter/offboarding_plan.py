@@ -70,6 +70,7 @@ _value:
 '''
 
 from collections.abc import Mapping
+from typing import Any, Callable
 
 from ansible.errors import AnsibleFilterError
 
@@ -82,7 +83,7 @@ STAGES = ('lock', 'disable', 'delete')
 MARKER_SEPARATOR = ' '
 
 
-def locked_comment(comment, marker):
+def locked_comment(comment: str | None, marker: str) -> str:
     """``comment`` ending with ``marker``, shortened so that the whole fits COMMENT_MAX_LENGTH."""
     if not comment:
         return marker
@@ -90,12 +91,12 @@ def locked_comment(comment, marker):
     return comment[:room].rstrip() + MARKER_SEPARATOR + marker
 
 
-def _forward_targets(rule):
+def _forward_targets(rule: dict[str, Any]) -> list[str]:
     return [str((action.get('data') or {}).get('email') or action.get('email') or '').lower()
             for action in rule.get('actions') or [] if action.get('action') == 'forward']
 
 
-def offboarding_plan(people, domain, mailboxes, rules=None, lock_marker='[locked by offboarding]'):
+def offboarding_plan(people: Any, domain: Any, mailboxes: Any, rules: Any = None, lock_marker: str = '[locked by offboarding]') -> dict[str, Any]:
     """The plan (see DOCUMENTATION); AnsibleFilterError naming every problem."""
     domain = str(domain or '').strip().lower()
     marker = lock_marker or ''
@@ -104,7 +105,8 @@ def offboarding_plan(people, domain, mailboxes, rules=None, lock_marker='[locked
         problems.append('mailbox_offboarding_lock_marker is %d characters long; at most %d fit in a comment'
                         % (len(marker), COMMENT_MAX_LENGTH - len(MARKER_SEPARATOR)))
     existing = dict((str(box.get('name') or '').split('@', 1)[0], box) for box in mailboxes or [])
-    wanted, seen = [], {}
+    wanted: list[tuple[str, str, str, Any]] = []
+    seen: dict[str, str] = {}
     for index, person in enumerate(people or []):
         where = '%s[%d]' % (OPTION, index)
         if not isinstance(person, Mapping) or not isinstance(person.get('name'), str):
@@ -124,7 +126,7 @@ def offboarding_plan(people, domain, mailboxes, rules=None, lock_marker='[locked
             seen[name] = where
             wanted.append((where, name, stage, person.get('forward_to')))
     addresses = dict(('%s@%s' % (name, domain), (stage, where)) for where, name, stage, dummy in wanted)
-    plan = dict(leavers=[], stale_forwards=[], leaver_rules=[])
+    plan: dict[str, list[Any]] = dict(leavers=[], stale_forwards=[], leaver_rules=[])
     for where, name, stage, forward_to in wanted:
         address = '%s@%s' % (name, domain)
         box = existing.get(name)
@@ -170,5 +172,5 @@ def offboarding_plan(people, domain, mailboxes, rules=None, lock_marker='[locked
 
 
 class FilterModule(object):
-    def filters(self):
+    def filters(self) -> dict[str, Callable[..., Any]]:
         return {'offboarding_plan': offboarding_plan}

@@ -83,6 +83,7 @@ _value:
 
 import os
 from collections.abc import Mapping, Sequence
+from typing import Any, Callable, Container
 
 from ansible.errors import AnsibleFilterError
 
@@ -94,7 +95,7 @@ from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rul
 OPTION = 'mailbox_onboarding_people'
 
 
-def _group_address(group, domain, existing, problems, where):
+def _group_address(group: str, domain: str, existing: Container[str], problems: list[str], where: str) -> str | None:
     local, dummy, group_domain = group.lower().partition('@')
     if group_domain and group_domain != domain:
         problems.append('%s: group %s is not in %s (a group mailbox must be a mailbox of the domain)' % (where, group, domain))
@@ -105,7 +106,8 @@ def _group_address(group, domain, existing, problems, where):
     return '%s@%s' % (local, domain)
 
 
-def onboarding_plan(people, domain, mailboxes, credentials_dir, base_dir, password_length=20, passwords=False):
+def onboarding_plan(people: Any, domain: Any, mailboxes: Any, credentials_dir: Any, base_dir: Any, password_length: Any = 20,
+                    passwords: bool = False) -> dict[str, Any]:
     """The plan (see DOCUMENTATION); AnsibleFilterError naming every problem."""
     domain = str(domain or '').strip().lower()
     problems = []
@@ -119,8 +121,9 @@ def onboarding_plan(people, domain, mailboxes, credentials_dir, base_dir, passwo
     existing = dict((str(box.get('name') or '').split('@', 1)[0], box) for box in mailboxes or [])
     if isinstance(people, Mapping) or not isinstance(people, Sequence) or isinstance(people, str):
         raise AnsibleFilterError('%s must be a list of mappings' % OPTION)
-    plan = dict(mailboxes=[], new=[], generated=[], groups=[], credentials_dir=None)
-    seen, memberships = {}, {}
+    plan: dict[str, Any] = dict(mailboxes=[], new=[], generated=[], groups=[], credentials_dir=None)
+    seen: dict[str, str] = {}
+    memberships: dict[str, list[str]] = {}
     for index, person in enumerate(people):
         where = '%s[%d]' % (OPTION, index)
         if not isinstance(person, Mapping) or not isinstance(person.get('name'), str):
@@ -172,5 +175,5 @@ def onboarding_plan(people, domain, mailboxes, credentials_dir, base_dir, passwo
 
 
 class FilterModule(object):
-    def filters(self):
+    def filters(self) -> dict[str, Callable[..., Any]]:
         return {'onboarding_plan': onboarding_plan}

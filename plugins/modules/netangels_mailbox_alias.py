@@ -97,7 +97,7 @@ from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mai
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._module.runner import netangels_client, netangels_module, run
 
 
-def main():
+def main() -> None:
     module = netangels_module(
         dict(
             mailbox=dict(type='str'),

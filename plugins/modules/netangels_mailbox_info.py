@@ -164,7 +164,7 @@ from ansible_collections.mailops.hosted_mail.plugins.module_utils._module.runner
 DELIMITERS = {'comma': ',', 'semicolon': ';', 'tab': '\t'}
 
 
-def main():
+def main() -> None:
     module = netangels_module(
         dict(
             domain=dict(type='str'),

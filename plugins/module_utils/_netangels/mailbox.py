@@ -20,13 +20,18 @@ failed, the error carries what the task had done (:func:`progress`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error, InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import AuthError, NotFoundError, RequestError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import AlreadyThere
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.compare import same_field
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rules import (
     MAILBOX_STATE_DISABLED, check_comment, check_local_part, check_password, check_quota, is_disabled, normalise_alias, parse_aliases)
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.target import parse_target, resolve_target
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.target import MailboxTarget, parse_target, resolve_target
+
+if TYPE_CHECKING:
+    from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import NetAngelsClient
 
 FIELDS = ('comment', 'quota', 'is_local', 'aliases')
 """Mailbox fields the update call can set (and the module compares)."""
@@ -39,7 +44,7 @@ DIFF_KEYS = ('address', 'comment', 'quota', 'is_local', 'aliases', 'state', 'use
 
 # -- inputs ---------------------------------------------------------------------------------
 
-def alias_list(values, option='aliases'):
+def alias_list(values: Iterable[Any] | None, option: str = 'aliases') -> list[str]:
     """Forwarding addresses validated and normalised (lower case, duplicates dropped, order kept).
 
     Raises InputError naming every bad value.
@@ -58,7 +63,7 @@ def alias_list(values, option='aliases'):
     return result
 
 
-def mailbox_inputs(params):
+def mailbox_inputs(params: dict[str, Any]) -> tuple[MailboxTarget, dict[str, Any]]:
     """Validate the options of ``netangels_mailbox``; return ``(target, desired)``.
 
     ``target`` is the parsed (not yet resolved) :class:`MailboxTarget`; ``desired`` holds only
@@ -103,7 +108,7 @@ def mailbox_inputs(params):
     return target, desired
 
 
-def describe(target, mailbox=None):
+def describe(target: MailboxTarget, mailbox: dict[str, Any] | None = None) -> str:
     """The mailbox as a person reads it: ``alice@example.com``, or ``alice in mail domain 1001``."""
     name = target.name or (mailbox or {}).get('name') or '?'
     if target.domain:
@@ -111,7 +116,7 @@ def describe(target, mailbox=None):
     return '%s in mail domain %s' % (name, target.domain_id)
 
 
-def describe_params(params):
+def describe_params(params: dict[str, Any]) -> str:
     """:func:`describe` from raw options, for messages written before the inputs are parsed."""
     name, domain = params.get('name') or '?', params.get('domain')
     if '@' in name or not (domain or params.get('domain_id')):
@@ -121,12 +126,12 @@ def describe_params(params):
 
 # -- comparing ------------------------------------------------------------------------------
 
-def field_changes(mailbox, desired):
+def field_changes(mailbox: dict[str, Any], desired: dict[str, Any]) -> dict[str, Any]:
     """The fields of ``desired`` that differ from ``mailbox`` (only those are sent)."""
     return dict((field, desired[field]) for field in FIELDS if field in desired and not same_field(field, mailbox.get(field), desired[field]))
 
 
-def view(mailbox, address):
+def view(mailbox: dict[str, Any] | None, address: str) -> dict[str, Any]:
     """A mailbox as a readable, comparable dict for a diff (no ids, never a password)."""
     if not mailbox:
         return {}
@@ -152,12 +157,12 @@ class LiveWriter(object):
 
     check_mode = False
 
-    def __init__(self, client):
+    def __init__(self, client: NetAngelsClient) -> None:
         self.client = client
-        self.steps = []
-        self.done = []
+        self.steps: list[str] = []
+        self.done: list[str] = []
 
-    def _do(self, step, call, *args):
+    def _do(self, step: str, call: Callable[..., Any], *args: Any) -> Any:
         self.steps.append(step)
         try:
             answer = call(*args)
@@ -172,32 +177,32 @@ class LiveWriter(object):
         self.done.append(step)
         return answer
 
-    def create(self, domain_id, name, password, comment):
+    def create(self, domain_id: int, name: str, password: str | None, comment: str | None) -> dict[str, Any]:
         return self._do('creating it', self.client.create_mailbox, domain_id, name, password, comment)
 
-    def update(self, mailbox, changes):
+    def update(self, mailbox: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
         return self._do('updating %s' % ', '.join(sorted(changes)), self.client.update_mailbox, mailbox['id'], changes)
 
-    def change_password(self, mailbox, password):
+    def change_password(self, mailbox: dict[str, Any], password: str | None) -> dict[str, Any]:
         return self._do('setting its password', self.client.change_password, mailbox['id'], password)
 
-    def cleanup(self, mailbox):
+    def cleanup(self, mailbox: dict[str, Any]) -> dict[str, Any]:
         return self._do(CLEANUP, self.client.cleanup_mailbox, mailbox['id'])
 
-    def disable(self, mailbox):
+    def disable(self, mailbox: dict[str, Any]) -> dict[str, Any]:
         return self._do('disabling it', self.client.disable_mailbox, mailbox['id'])
 
-    def delete(self, mailbox):
+    def delete(self, mailbox: dict[str, Any]) -> bool:
         deleted = self._do('deleting it', self.client.delete_mailbox, mailbox['id'])
         if deleted is False:  # already gone (404): another writer deleted it first; not a change of this run
             self.steps.pop()
             self.done.pop()
         return deleted
 
-    def add_alias(self, mailbox, alias):
+    def add_alias(self, mailbox: dict[str, Any], alias: str) -> dict[str, Any]:
         return self._do('adding the forwarding address %s' % alias, self.client.add_alias, mailbox['id'], alias)
 
-    def delete_alias(self, mailbox, alias):
+    def delete_alias(self, mailbox: dict[str, Any], alias: str) -> dict[str, Any]:
         return self._do('removing the forwarding address %s' % alias, self.client.delete_alias, mailbox['id'], alias)
 
 
@@ -206,48 +211,49 @@ class CheckWriter(object):
 
     check_mode = True
 
-    def __init__(self):
-        self.steps = []
+    def __init__(self) -> None:
+        self.steps: list[str] = []
         self.done = self.steps
 
-    def create(self, domain_id, name, password, comment):
+    def create(self, domain_id: int, name: str, password: str | None, comment: str | None) -> dict[str, Any]:
         self.steps.append('creating it')
         return {'name': name, 'domain_id': domain_id, 'comment': comment or '', 'aliases': [], 'used': 0, 'state': 'active'}
 
-    def update(self, mailbox, changes):
+    def update(self, mailbox: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
         self.steps.append('updating %s' % ', '.join(sorted(changes)))
         return dict(mailbox, **changes)
 
-    def change_password(self, mailbox, password):
+    def change_password(self, mailbox: dict[str, Any], password: str | None) -> dict[str, Any]:
         self.steps.append('setting its password')
         return mailbox
 
-    def cleanup(self, mailbox):
+    def cleanup(self, mailbox: dict[str, Any]) -> dict[str, Any]:
         self.steps.append(CLEANUP)
         return dict(mailbox, used=0)
 
-    def disable(self, mailbox):
+    def disable(self, mailbox: dict[str, Any]) -> dict[str, Any]:
         self.steps.append('disabling it')
         return dict(mailbox, state=MAILBOX_STATE_DISABLED)
 
-    def delete(self, mailbox):
+    def delete(self, mailbox: dict[str, Any]) -> bool:
         self.steps.append('deleting it')
         return True
 
-    def add_alias(self, mailbox, alias):
+    def add_alias(self, mailbox: dict[str, Any], alias: str) -> dict[str, Any]:
         self.steps.append('adding the forwarding address %s' % alias)
         return dict(mailbox, aliases=list(mailbox['aliases']) + [alias])
 
-    def delete_alias(self, mailbox, alias):
+    def delete_alias(self, mailbox: dict[str, Any], alias: str) -> dict[str, Any]:
         self.steps.append('removing the forwarding address %s' % alias)
         return dict(mailbox, aliases=[a for a in mailbox['aliases'] if a.lower() != alias])
 
 
-def writer_for(client, check_mode):
+def writer_for(client: NetAngelsClient, check_mode: bool) -> LiveWriter | CheckWriter:
     return CheckWriter() if check_mode else LiveWriter(client)
 
 
-def progress(exc, writer, before, last, read_again):
+def progress(exc: Error, writer: LiveWriter | CheckWriter, before: dict[str, Any] | None, last: dict[str, Any] | None,
+             read_again: Callable[[], dict[str, Any] | None]) -> tuple[bool, dict[str, Any] | None]:
     """What a task that failed while writing had done: ``(changed, the mailbox as it now stands)``.
 
     The mailbox is read again (``read_again()``; if that read fails too, the last known state is
@@ -266,7 +272,7 @@ def progress(exc, writer, before, last, read_again):
 
 # -- netangels_mailbox ----------------------------------------------------------------------
 
-def state_refusal(current, desired, state):
+def state_refusal(current: dict[str, Any] | None, desired: dict[str, Any], state: str) -> str | None:
     """Why ``desired`` cannot be applied to the mailbox as it stands (``None``: absent), or None.
 
     Decided before the first write (shared with the bulk module).
@@ -281,7 +287,8 @@ def state_refusal(current, desired, state):
     return None
 
 
-def converge(writer, mailbox, desired, state, password, update_password, cleanup=False, password_sent=False):
+def converge(writer: LiveWriter | CheckWriter, mailbox: dict[str, Any], desired: dict[str, Any], state: str, password: str | None, update_password: str | None,
+             cleanup: bool | None = False, password_sent: bool = False) -> tuple[dict[str, Any], bool]:
     """Bring an existing (or just created) mailbox to ``desired`` through ``writer``, step by step.
 
     Only the fields that differ are sent; the password only with ``update_password=always`` (and
@@ -306,7 +313,7 @@ def converge(writer, mailbox, desired, state, password, update_password, cleanup
     return mailbox, password_sent
 
 
-def manage_mailbox(client, params, check_mode=False):
+def manage_mailbox(client: NetAngelsClient, params: dict[str, Any], check_mode: bool = False) -> dict[str, Any]:
     """Bring one mailbox to the state the options describe; return the module's result.
 
     Result keys: ``changed``, ``mailbox`` (as it now stands, or would stand; ``{}`` when absent)
@@ -357,7 +364,7 @@ def manage_mailbox(client, params, check_mode=False):
 
 # -- netangels_mailbox_alias ----------------------------------------------------------------
 
-def alias_target(address=None, mailbox_id=None):
+def alias_target(address: str | None = None, mailbox_id: int | None = None) -> MailboxTarget | None:
     """Check the mailbox option of ``netangels_mailbox_alias`` (no request): the parsed target, or None for an ID."""
     if mailbox_id is not None:
         return None
@@ -370,7 +377,7 @@ def alias_target(address=None, mailbox_id=None):
     return target
 
 
-def find_alias_mailbox(client, target, mailbox_id=None):
+def find_alias_mailbox(client: NetAngelsClient, target: MailboxTarget | None, mailbox_id: Any = None) -> dict[str, Any]:
     """The mailbox named by its (parsed) address or its ID; InputError when there is none."""
     if target is None:
         mailbox = client.get_mailbox(mailbox_id)
@@ -384,7 +391,7 @@ def find_alias_mailbox(client, target, mailbox_id=None):
     return mailbox
 
 
-def manage_aliases(client, params, check_mode=False):
+def manage_aliases(client: NetAngelsClient, params: dict[str, Any], check_mode: bool = False) -> dict[str, Any]:
     """Add or remove just the named forwarding addresses of one mailbox; return the result."""
     wanted = alias_list(params['aliases'])
     if not wanted:
@@ -415,7 +422,8 @@ def manage_aliases(client, params, check_mode=False):
 
 # -- netangels_mailbox_info -----------------------------------------------------------------
 
-def read_mailboxes(client, name=None, domain=None, domain_id=None):
+def read_mailboxes(client: NetAngelsClient, name: str | None = None, domain: str | None = None,
+                   domain_id: int | None = None) -> tuple[int, list[dict[str, Any]]]:
     """Every mailbox of a domain, or the one named: ``(domain_id, mailboxes)``.
 
     A name is checked like ``netangels_mailbox`` checks it (same message, same hint) before any
