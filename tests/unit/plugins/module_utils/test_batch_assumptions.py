@@ -7,7 +7,7 @@
 
 The vendor documents neither the upload's layout, nor its limit, nor how a refused row is named.
 The sandbox (``tests/sandbox/assumptions.py``) writes each down once; the client repeats them in
-``_netangels.py`` (it cannot import test code). One table runs through both.
+``_netangels/client.py`` (it cannot import test code). One table runs through both.
 """
 
 from __future__ import annotations

@@ -66,6 +66,14 @@ def test_a_file_only_for_each_mailbox_created_holding_its_password(sandbox, exis
     assert (directory / 'anna@example.com').read_text().strip() == password
 
 
+def test_the_file_is_named_after_the_resolved_domain_however_the_domain_was_written(sandbox, existing, tmp_path):
+    """The file name takes the domain the task resolved (lower case, no trailing dot), not the option's spelling."""
+    directory = tmp_path / 'credentials'
+    result = manage_mailboxes(client(sandbox), params(directory, [dict(name='anna')], domain='Example.COM.'))
+    assert result['created'] == ['anna'] and result['credentials_files'] == [str(directory / 'anna@example.com')]
+    assert sorted(os.listdir(directory)) == ['anna@example.com']
+
+
 def test_check_mode_generates_and_writes_nothing(sandbox, existing, tmp_path):
     """Defect 2: check mode, however asked for, writes no file (the module knows it is in check mode)."""
     directory = tmp_path / 'credentials'

@@ -6,7 +6,7 @@
 """The collection's input validators agree with the sandbox's written-down assumptions.
 
 The vendor documents none of these rules. The sandbox (``tests/sandbox/assumptions.py``) is the
-one place they are written down; the collection repeats them in ``_netangels.py`` (it cannot
+one place they are written down; the collection repeats them in ``_netangels/rules.py`` (it cannot
 import test code). One table of values runs through both, so they cannot drift apart.
 """
 
