@@ -38,6 +38,7 @@ import difflib
 import io
 import os
 import re
+from typing import Any, Iterable
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._files import write_atomically
@@ -68,7 +69,7 @@ _QUOTA = re.compile(r'^(\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+|\d+)(?:[.,](0{1,2
 
 # -- cells ----------------------------------------------------------------------------------
 
-def parse_boolean(text):
+def parse_boolean(text: str) -> bool | None:
     """True / False for a boolean cell as people write it, or None when it is not one."""
     word = text.strip().lower()
     if word in TRUE_WORDS:
@@ -78,7 +79,7 @@ def parse_boolean(text):
     return None
 
 
-def parse_quota(text):
+def parse_quota(text: str) -> int | None:
     """The whole number of MB a quota cell holds, or None when it is not an unambiguous whole number.
 
     ``2048``, ``2 048`` (any group space), ``2048,0``, ``2048.00``; not ``2,5``, ``2,048`` or
@@ -90,7 +91,7 @@ def parse_quota(text):
     return int(re.sub('[%s]' % GROUP_SPACES, '', match.group(1)))
 
 
-def protect_cell(value):
+def protect_cell(value: str) -> str:
     """``value`` as ``dest`` writes it: a leading ``'`` when a spreadsheet would run it, or would
     strip one from it on reading (:func:`unprotect_cell` is its exact inverse)."""
     if (value and value[0] in FORMULA_STARTS) or unprotect_cell(value) != value:
@@ -98,14 +99,14 @@ def protect_cell(value):
     return value
 
 
-def unprotect_cell(value):
+def unprotect_cell(value: str) -> str:
     """A cell as written by :func:`protect_cell`, back to its value."""
     if len(value) > 1 and value[0] == TEXT_MARK and value[1] in FORMULA_STARTS + TEXT_MARK:
         return value[1:]
     return value
 
 
-def _cell_value(column, cell, where, problems):
+def _cell_value(column: str, cell: str, where: str, problems: list[str]) -> Any:
     """One cell's value for ``column`` (None: not set); problems name the line and column, never the cell."""
     value = cell if column in VERBATIM_COLUMNS else cell.strip()
     if value == '':
@@ -127,12 +128,12 @@ def _cell_value(column, cell, where, problems):
 
 # -- the file's layout ------------------------------------------------------------------------
 
-def _line_of(data, position):
+def _line_of(data: bytes, position: int) -> int:
     """The 1-based line number of a byte ``position`` in ``data``."""
     return data.count(b'\n', 0, position) + 1
 
 
-def decode(data, encoding='auto'):
+def decode(data: bytes, encoding: str = 'auto') -> tuple[str | None, str | None]:
     """``(text, None)``, or ``(None, problem)``: a BOM first, then UTF-8, then cp1251 (``encoding`` forces one)."""
     if data.startswith(OLE_MAGIC):
         return None, ('the file is an old Excel workbook (.xls), not CSV; save it as "Excel Workbook (.xlsx)" or '
@@ -163,11 +164,11 @@ def decode(data, encoding='auto'):
     return None, 'the file is neither UTF-8 nor cp1251 text (save it as "CSV UTF-8", or set encoding)'
 
 
-def _header_columns(record):
+def _header_columns(record: list[str]) -> list[str]:
     return [cell.strip().lower() for cell in record]
 
 
-def pick_delimiter(text):
+def pick_delimiter(text: str) -> str:
     """The delimiter that makes the first row name the most known columns (``,`` on a tie)."""
     first = text.split('\n', 1)[0]
     best, known = ',', -1
@@ -182,21 +183,21 @@ def pick_delimiter(text):
     return best
 
 
-def _meant(cell):
+def _meant(cell: str) -> str:
     """`` (quota?)`` for a near miss of a column name (``qouta``), else ''; never the cell itself."""
     close = difflib.get_close_matches(cell, COLUMNS, n=1, cutoff=0.75)
     return ' (%s?)' % close[0] if close else ''
 
 
-def _check_header(record):
+def _check_header(record: list[str]) -> tuple[list[str], str | None]:
     """``(columns, problem)`` for the first row; a problem never quotes a cell."""
     columns = _header_columns(record)
     while columns and columns[-1] == '':
         columns.pop()  # Excel's trailing empty columns; their cells are checked to be empty
     if not any(column for column in columns):
-        return None, 'line 1: the file is empty; the first line must be a header row naming the columns, e.g. name,password,comment'
+        return [], 'line 1: the file is empty; the first line must be a header row naming the columns, e.g. name,password,comment'
     if not any(column in COLUMNS for column in columns):
-        return None, ('line 1: the first row is not a header row (it names none of the columns %s); add a header row '
+        return [], ('line 1: the first row is not a header row (it names none of the columns %s); add a header row '
                       'naming the columns above the first mailbox' % ', '.join(COLUMNS))
     unknown = [index for index, column in enumerate(columns) if column not in COLUMNS]
     doubled = sorted(set(column for column in columns if column in COLUMNS and columns.count(column) > 1))
@@ -211,10 +212,10 @@ def _check_header(record):
             '%d%s' % (index + 1, _meant(columns[index])) for index in unknown)))
     if doubled:
         why.append('column%s %s more than once' % ('s' if len(doubled) > 1 else '', ', '.join(doubled)))
-    return None, 'line 1: bad header row (%s); the columns are %s, and name is required' % ('; '.join(why), ', '.join(COLUMNS))
+    return [], 'line 1: bad header row (%s); the columns are %s, and name is required' % ('; '.join(why), ', '.join(COLUMNS))
 
 
-def rows_of(records):
+def rows_of(records: Iterable[tuple[int, list[str]]]) -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
     """``(rows, problems)`` from ``[(line, [cell text, ...])]``, the first record being the header row."""
     records = iter(records)
     first = next(records, None)
@@ -232,7 +233,8 @@ def rows_of(records):
             problems.append('line %d: %d cells, but the header row names %d columns (a cell holding the delimiter must be '
                             'quoted)' % (line, len(record), len(columns)))
             continue
-        cells, mine = {}, []
+        cells: dict[str, Any] = {}
+        mine: list[str] = []
         for index, (column, cell) in enumerate(zip(columns, record)):
             value = _cell_value(column, cell, 'line %d, column %d (%s)' % (line, index + 1, column), mine)
             if value is not None:
@@ -244,7 +246,7 @@ def rows_of(records):
     return rows, problems
 
 
-def parse_mailboxes_csv(data, encoding='auto'):
+def parse_mailboxes_csv(data: bytes, encoding: str = 'auto') -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
     """Split CSV bytes into rows: ``(rows, problems)``.
 
     ``rows`` is a list of ``(line, cells)``: ``line`` is the number of the line the row starts on
@@ -255,7 +257,7 @@ def parse_mailboxes_csv(data, encoding='auto'):
     """
     text, problem = decode(data, encoding)
     if text is None:
-        return [], [problem]
+        return [], [str(problem)]
     delimiter = pick_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=''), delimiter=delimiter, strict=True)
     records, problems = [], []
@@ -272,7 +274,7 @@ def parse_mailboxes_csv(data, encoding='auto'):
 
 # -- workbooks ------------------------------------------------------------------------------
 
-def _workbook_cell(value):
+def _workbook_cell(value: Any) -> str:
     """A workbook cell as the text a CSV file would hold."""
     if value is None:
         return ''
@@ -283,7 +285,7 @@ def _workbook_cell(value):
     return value if isinstance(value, str) else str(value)
 
 
-def parse_workbook(data):
+def parse_workbook(data: bytes) -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
     """The first sheet of an ``.xlsx`` workbook as ``(rows, problems)``; InputError without openpyxl."""
     try:
         import openpyxl  # pylint: disable=import-outside-toplevel
@@ -305,7 +307,7 @@ def parse_workbook(data):
     return rows_of(records)
 
 
-def read_mailboxes_csv(path, encoding='auto'):
+def read_mailboxes_csv(path: str, encoding: str = 'auto') -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
     """``(rows, problems)`` of the file at ``path`` (a workbook when it ends in .xlsx); InputError when unreadable."""
     try:
         with open(path, 'rb') as handle:
@@ -321,7 +323,7 @@ def read_mailboxes_csv(path, encoding='auto'):
 
 # -- writing --------------------------------------------------------------------------------
 
-def _export_cell(mailbox, column):
+def _export_cell(mailbox: dict[str, Any], column: str) -> str:
     value = mailbox.get(column)
     if column == 'state':
         return 'disabled' if str(value or '').lower() == 'disabled' else 'present'
@@ -334,7 +336,7 @@ def _export_cell(mailbox, column):
     return protect_cell(str(value))
 
 
-def mailboxes_csv(mailboxes, delimiter=','):
+def mailboxes_csv(mailboxes: Iterable[dict[str, Any]], delimiter: str = ',') -> bytes:
     """The bytes ``dest`` writes for ``mailboxes`` (as the API reads them), sorted by name."""
     out = io.StringIO(newline='')
     writer = csv.writer(out, delimiter=delimiter, lineterminator='\r\n', quoting=csv.QUOTE_MINIMAL)
@@ -344,7 +346,7 @@ def mailboxes_csv(mailboxes, delimiter=','):
     return codecs.BOM_UTF8 + out.getvalue().encode('utf-8')
 
 
-def write_mailboxes_csv(path, mailboxes, delimiter=',', check_mode=False):
+def write_mailboxes_csv(path: str, mailboxes: Iterable[dict[str, Any]], delimiter: str = ',', check_mode: bool = False) -> bool:
     """Write :func:`mailboxes_csv` to ``path`` unless it already holds exactly that; whether it changed.
 
     The file is replaced atomically (a temporary file beside it, then a rename). A new file is
