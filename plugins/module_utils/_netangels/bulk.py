@@ -29,6 +29,7 @@ predicts exactly the lists a real run reports, and sends no write.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, NamedTuple, Optional
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
@@ -399,6 +400,19 @@ class Job(object):
         return self.row.name if self.row is not None else self.mailbox['name']
 
 
+class JobResult(NamedTuple):
+    """What one job did: the job, the writes the API confirmed, the mailbox after it, and its error.
+
+    ``mailbox`` is None for a create that failed, or after a delete; False after a delete that
+    another writer had made first (a 404, not a change of this run).
+    """
+
+    job: Job
+    done: list
+    mailbox: Any
+    error: Optional[ApiError]
+
+
 def _refresh(client, job, domain_id):
     """Before a second attempt: the mailbox as it stands now (None: it does not exist)."""
     if job.kind == 'create':
@@ -437,11 +451,11 @@ def run_job(writer, job, domain_id, params):
 
 
 def run_jobs(client, jobs, domain_id, params, check_mode):
-    """Run every job (``concurrency`` at a time); return ``[(job, writes done, mailbox, error)]`` in job order."""
+    """Run every job (``concurrency`` at a time); return their :class:`JobResult` in job order."""
     def work(job):
         writer = CheckWriter() if check_mode else LiveWriter(client)
         mailbox, error = run_job(writer, job, domain_id, params)
-        return job, writer.steps[:-1] if error is not None and writer.steps else writer.steps, mailbox, error
+        return JobResult(job, writer.steps[:-1] if error is not None and writer.steps else writer.steps, mailbox, error)
 
     if check_mode or params['concurrency'] == 1 or len(jobs) < 2:
         return [work(job) for job in jobs]
@@ -461,19 +475,22 @@ def run_with_second_attempt(client, jobs, domain_id, params, check_mode):
     makes a duplicate. The writes of both attempts are reported together.
     """
     results = run_jobs(client, jobs, domain_id, params, check_mode)
-    again = [index for index, result in enumerate(results) if result[3] is not None and _transient(result[3])]
+    again = [index for index, result in enumerate(results) if result.error is not None and _transient(result.error)]
     if again and not check_mode:
-        second = run_jobs(client, [Job(results[i][0].kind, results[i][0].row, results[i][2] or results[i][0].mailbox, again=True)
+        second = run_jobs(client, [Job(results[i].job.kind, results[i].job.row, results[i].mailbox or results[i].job.mailbox, again=True)
                                    for i in again], domain_id, params, check_mode)
-        for index, (dummy, done, mailbox, error) in zip(again, second):
-            job, first_done, first_mailbox = results[index][:3]
-            results[index] = (job, first_done + done, mailbox if mailbox is not None or job.kind == 'delete' else first_mailbox, error)
+        for index, retried in zip(again, second):
+            first = results[index]
+            results[index] = JobResult(first.job, first.done + retried.done,
+                                       retried.mailbox if retried.mailbox is not None or first.job.kind == 'delete' else first.mailbox,
+                                       retried.error)
     return results
 
 
 def account(outcome, results):
     """Turn the jobs' results into the outcome's lists, diff and failures."""
-    for job, done, mailbox, error in results:
+    for result in results:
+        job, done, mailbox, error = result.job, result.done, result.mailbox, result.error
         if error is not None:
             outcome.fail(job.name, error.message, may_have_written=bool(done) or _may_have_written(error))
         if job.kind == 'delete':
