@@ -336,7 +336,7 @@ def main() -> None:
     )
     client = netangels_client(module)
     where = module.params['domain'] or 'mail domain %s' % module.params['domain_id']
-    result = run(module, lambda: manage_mailboxes(client, module.params, module.check_mode, module.no_log_values.add),
+    result = run(module, lambda: manage_mailboxes(client, module.params, module.check_mode),
                  'Cannot manage the NetAngels mailboxes of %s' % where)
     if not module._diff:
         result.pop('diff')

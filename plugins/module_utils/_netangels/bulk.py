@@ -512,7 +512,7 @@ def account(outcome, results):
         outcome.diff(job.name, before, mailbox, password_sent=password_sent)
 
 
-def manage_mailboxes(client, params, check_mode=False, register_secret=None):
+def manage_mailboxes(client, params, check_mode=False):
     """Bring the mailboxes of one domain to the rows' state; return the module's result.
 
     Raises InputError (bad input, a refusal, the removal guard) or the transport's ``ApiError``
@@ -520,12 +520,9 @@ def manage_mailboxes(client, params, check_mode=False, register_secret=None):
     listed in the result's ``failures``, the other mailboxes still applied.
     """
     check_options(params)
-
-    def secret(value):
-        client.transport.add_secret(value)
-        if register_secret is not None:
-            register_secret(value)
-
+    # Every password (given, read from the CSV, or generated) is registered once, with the transport,
+    # whose store is the module's no_log_values: it is then masked in results, errors and warnings.
+    secret = client.transport.add_secret
     raw_rows, problems = entries(params, secret)
     rows = validate_rows(raw_rows, params, problems)
     target = resolve_target(client, None, params.get('domain'), params.get('domain_id'))
