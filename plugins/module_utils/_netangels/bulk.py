@@ -29,7 +29,7 @@ predicts exactly the lists a real run reports, and sends no write.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, NamedTuple, Optional
+from typing import Any, NamedTuple
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
@@ -408,9 +408,9 @@ class JobResult(NamedTuple):
     """
 
     job: Job
-    done: list
+    done: list[str]
     mailbox: Any
-    error: Optional[ApiError]
+    error: ApiError | None
 
 
 def _refresh(client, job, domain_id):
