@@ -152,7 +152,9 @@ class LiveWriter(object):
 
     ``steps`` lists the writes attempted, ``done`` those the API confirmed. A write the API refused
     because its wanted state already held (the client answers :class:`~._netangels.AlreadyThere`)
-    is in neither: it changed nothing in this run.
+    is in neither: it changed nothing in this run. ``last`` is the last mailbox a write answered
+    with (None before the first), what a task that fails half-way knows of the mailbox when it
+    cannot read it again.
     """
 
     check_mode = False
@@ -161,6 +163,7 @@ class LiveWriter(object):
         self.client = client
         self.steps: list[str] = []
         self.done: list[str] = []
+        self.last: dict[str, Any] | None = None
 
     def _do(self, step: str, call: Callable[..., Any], *args: Any) -> Any:
         self.steps.append(step)
@@ -170,6 +173,8 @@ class LiveWriter(object):
             if step == CLEANUP and isinstance(exc, RequestError) and exc.status == 400:
                 step += ': the API forbids cleanup for this mailbox'
             raise exc.prefixed(step) from exc
+        if isinstance(answer, dict) and answer:
+            self.last = answer
         if isinstance(answer, AlreadyThere):
             # refused because the wanted state already held (another writer got there first): done, not a change of this run
             self.steps.pop()
@@ -214,6 +219,7 @@ class CheckWriter(object):
     def __init__(self) -> None:
         self.steps: list[str] = []
         self.done = self.steps
+        self.last: dict[str, Any] | None = None  # nothing is sent, so nothing fails half-way
 
     def create(self, domain_id: int, name: str, password: str | None, comment: str | None) -> dict[str, Any]:
         self.steps.append('creating it')
@@ -292,24 +298,20 @@ def converge(writer: LiveWriter | CheckWriter, mailbox: dict[str, Any], desired:
     """Bring an existing (or just created) mailbox to ``desired`` through ``writer``, step by step.
 
     Only the fields that differ are sent; the password only with ``update_password=always`` (and
-    not twice); then cleanup and disable. Returns ``(mailbox, password_sent)``; a failing write's
-    error carries the last mailbox a write answered with as ``last_mailbox``. Shared with the
-    bulk module, so one sequence of writes serves both.
+    not twice); then cleanup and disable. Returns ``(mailbox, password_sent)``; after a failing
+    write, the writer's ``last`` is the last mailbox a write answered with. Shared with the bulk
+    module, so one sequence of writes serves both.
     """
-    try:
-        changes = field_changes(mailbox, desired)
-        if changes:
-            mailbox = writer.update(mailbox, changes) or mailbox
-        if update_password == 'always' and not password_sent:
-            mailbox = writer.change_password(mailbox, password) or mailbox
-            password_sent = True
-        if cleanup and int(mailbox.get('used') or 0) > 0:
-            mailbox = writer.cleanup(mailbox) or mailbox
-        if state == 'disabled' and not is_disabled(mailbox):
-            mailbox = writer.disable(mailbox) or mailbox
-    except Error as exc:
-        exc.last_mailbox = mailbox  # the last state a write answered with, for reporting a failure
-        raise
+    changes = field_changes(mailbox, desired)
+    if changes:
+        mailbox = writer.update(mailbox, changes) or mailbox
+    if update_password == 'always' and not password_sent:
+        mailbox = writer.change_password(mailbox, password) or mailbox
+        password_sent = True
+    if cleanup and int(mailbox.get('used') or 0) > 0:
+        mailbox = writer.cleanup(mailbox) or mailbox
+    if state == 'disabled' and not is_disabled(mailbox):
+        mailbox = writer.disable(mailbox) or mailbox
     return mailbox, password_sent
 
 
@@ -350,7 +352,7 @@ def manage_mailbox(client: NetAngelsClient, params: dict[str, Any], check_mode: 
             mailbox, password_sent = converge(writer, mailbox, desired, state, password, params.get('update_password'),
                                               cleanup=params.get('cleanup'), password_sent=password_sent)
     except Error as exc:
-        mailbox = getattr(exc, 'last_mailbox', mailbox)
+        mailbox = writer.last or mailbox
         changed, now = progress(exc, writer, current, mailbox, lambda: client.find_mailbox(target.domain_id, target.name))
         exc.result = dict(changed=changed, mailbox=now or {})
         raise

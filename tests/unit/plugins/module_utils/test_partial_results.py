@@ -3,9 +3,11 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""netangels_mailboxes' jobs answer named results, and a second attempt merges into the first by name."""
+"""What a write that fails half-way reports: named job results of netangels_mailboxes, the last state netangels_mailbox knew."""
 
 from __future__ import annotations
+
+import pytest
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import ApiError, RequestError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.bulk import Job, JobResult, Row, run_with_second_attempt
@@ -62,3 +64,38 @@ def test_a_refusal_is_final_and_keeps_the_mailbox_as_it_stood():
     assert client.calls == [('update', 20001, dict(comment='new'))]
     assert result.error is not None and result.error.status == 400 and result.done == []
     assert result.mailbox == MAILBOX
+
+
+# -- netangels_mailbox: what a task that fails half-way reports ------------------------------
+
+class HalfWayClient(object):
+    """Creates the mailbox, sets its quota, refuses to disable it, and cannot be read afterwards."""
+
+    def __init__(self):
+        self.reads = 0
+
+    def find_mailbox(self, domain_id, name):
+        self.reads += 1
+        if self.reads > 1:
+            raise ApiError('no answer', status=None)
+        return None
+
+    def create_mailbox(self, domain_id, name, password, comment=None):
+        return dict(MAILBOX, name=name, comment=comment or '')
+
+    def update_mailbox(self, mailbox_id, changes):
+        return dict(MAILBOX, comment='Alice', **changes)
+
+    def disable_mailbox(self, mailbox_id):
+        raise RequestError('disabling is not allowed', status=400)
+
+
+def test_a_task_that_fails_half_way_reports_the_mailbox_the_last_write_answered_with():
+    """The re-read fails too: the result is the last state a write answered with (the quota set), changed true."""
+    from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailbox import manage_mailbox  # pylint: disable=import-outside-toplevel
+    params = dict(name='alice', domain=None, domain_id=1001, password='Alice-Pass-1', comment='Alice', quota=4096, is_local=None,
+                  aliases=None, state='disabled', update_password='on_create', cleanup=False)
+    with pytest.raises(RequestError) as caught:
+        manage_mailbox(HalfWayClient(), params)
+    assert caught.value.result == dict(changed=True, mailbox=dict(MAILBOX, comment='Alice', quota=4096))
+    assert 'disabling it' in str(caught.value)
