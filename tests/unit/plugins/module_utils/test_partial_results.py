@@ -11,6 +11,7 @@ import pytest
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import ApiError, RequestError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.bulk import Job, JobResult, Row, run_with_second_attempt
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailbox import manage_mailbox
 
 PARAMS = dict(concurrency=1, update_password='on_create')
 MAILBOX = dict(id=20001, name='alice', domain_id=1001, comment='old', aliases=[], quota=1024, is_local=True, used=0, state='active')
@@ -92,7 +93,6 @@ class HalfWayClient(object):
 
 def test_a_task_that_fails_half_way_reports_the_mailbox_the_last_write_answered_with():
     """The re-read fails too: the result is the last state a write answered with (the quota set), changed true."""
-    from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailbox import manage_mailbox  # pylint: disable=import-outside-toplevel
     params = dict(name='alice', domain=None, domain_id=1001, password='Alice-Pass-1', comment='Alice', quota=4096, is_local=None,
                   aliases=None, state='disabled', update_password='on_create', cleanup=False)
     with pytest.raises(RequestError) as caught:
