@@ -198,7 +198,7 @@ def _check_header(record: list[str]) -> tuple[list[str], str | None]:
         return [], 'line 1: the file is empty; the first line must be a header row naming the columns, e.g. name,password,comment'
     if not any(column in COLUMNS for column in columns):
         return [], ('line 1: the first row is not a header row (it names none of the columns %s); add a header row '
-                      'naming the columns above the first mailbox' % ', '.join(COLUMNS))
+                    'naming the columns above the first mailbox' % ', '.join(COLUMNS))
     unknown = [index for index, column in enumerate(columns) if column not in COLUMNS]
     doubled = sorted(set(column for column in columns if column in COLUMNS and columns.count(column) > 1))
     missing = [column for column in REQUIRED_COLUMNS if column not in columns]

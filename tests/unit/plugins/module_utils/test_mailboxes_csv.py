@@ -92,7 +92,7 @@ def test_row_errors_name_every_line_and_keep_the_good_rows():
     data = b'name;password;comment\nalice;Alice-Pass-1;ok\nbob,Bob-Pass-12,split wrong\ncarol;Carol-Pass-1;x;extra\ndave;Dave-Pass-12;ok\n'
     rows, problems = parse_mailboxes_csv(data)
     assert [line for line, dummy in rows] == [2, 5]
-    assert [problem.split(':')[0] for problem in problems] == ['line 3', 'line 4']
+    assert [problem.split(':', maxsplit=1)[0] for problem in problems] == ['line 3', 'line 4']
     assert '1 cells, but the header row names 3 columns' in problems[0]
     assert '4 cells, but the header row names 3 columns' in problems[1]
     assert all('Pass' not in problem for problem in problems), 'a layout problem never repeats a cell (it may hold a password)'
