@@ -301,7 +301,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._local_lock import DEFAULT_TIMEOUT
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._module.runner import run, yandex360_client, yandex360_module
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import diff_text, normalise_rules
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import diff_text, parse_rules, written
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.sync import sync_rules
 
 RULE_OPTIONS = dict(
@@ -317,7 +317,7 @@ RULE_OPTIONS = dict(
 )
 
 
-def main():
+def main() -> None:
     module = yandex360_module(
         dict(
             rules=dict(type='list', elements='dict', required=True, options=RULE_OPTIONS),
@@ -330,7 +330,7 @@ def main():
         supports_check_mode=True,
     )
     p = module.params
-    wanted = run(module, lambda: normalise_rules(p['rules']), 'The routing rules are not valid')
+    wanted = run(module, lambda: parse_rules(p['rules']), 'The routing rules are not valid')
     client = yandex360_client(module)
     doing = 'Cannot %s the routing rules of Yandex 360 organisation %s' % ('read' if module.check_mode else 'update', p['org_id'])
     outcome = run(module, lambda: sync_rules(
@@ -338,7 +338,7 @@ def main():
         check_mode=module.check_mode, lock_timeout=p['lock_timeout'], lock_dir=p['lock_dir'] or None), doing)
     for warning in outcome.warnings:
         module.warn(warning)
-    result = dict(changed=outcome.changed, rules=outcome.after)
+    result = dict(changed=outcome.changed, rules=written(outcome.after))
     if module._diff:
         header = 'routing rules of Yandex 360 organisation %s' % p['org_id']
         result['diff'] = dict(before=diff_text(outcome.before), after=diff_text(outcome.after),

@@ -78,7 +78,7 @@ from __future__ import annotations
 # =============
 #
 # Rules have no ids: a rule is its content, compared in a canonical form
-# (:func:`canonical_condition`, :func:`rule_key`) in which the spellings the
+# (:func:`canonical_condition`, :class:`Rule`'s ``key``) in which the spellings the
 # vendor's grammar defines as equal are written one way. What is sent is always
 # the user's spelling; only the comparison is canonical. Equal:
 #
@@ -108,6 +108,7 @@ import binascii
 import copy
 import json
 import re
+from typing import Any, NamedTuple, Optional, Sequence
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._address import normalise_address
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
@@ -118,10 +119,12 @@ __all__ = [
     'validate_email',
     'canonical_condition',
     'normalise_rule',
-    'normalise_rules',
-    'normalise_api_rules',
+    'Rule',
+    'parse_rule',
+    'parse_rules',
+    'parse_api_rules',
+    'written',
     'api_rule_warnings',
-    'rule_key',
     'same_rules',
     'plan',
     'describe_rule',
@@ -473,13 +476,6 @@ def normalise_rule(rule, path='rule'):
     }
 
 
-def normalise_rules(rules, name='rules'):
-    """Validate and normalise a list of rules; raise :class:`RuleError` on the first bad one (path ``name[i]``)."""
-    if not isinstance(rules, list):
-        raise RuleError(name, 'must be a list of rules, got %s' % _got(rules))
-    return [normalise_rule(rule, '%s[%d]' % (name, index)) for index, rule in enumerate(rules)]
-
-
 # ---------------------------------------------------------------------------
 # What the API returns
 # ---------------------------------------------------------------------------
@@ -508,82 +504,99 @@ def _api_tidy(rule):
     return tidy
 
 
-def _api_rule(rule, path):
-    """Return ``(normalised_rule, None)`` or ``(unchanged_copy, error_message)``."""
+def _identity(written: Any, validated: bool) -> str:
+    """The canonical key of a rule: its normalised shape with the condition in canonical form
+    (:func:`canonical_condition`), as sorted JSON; a rule that could not be validated by its exact content."""
+    if validated:
+        written = dict(written, condition=canonical_condition(written['condition']))
+    return json.dumps(written, sort_keys=True, separators=(',', ':'), ensure_ascii=False)
+
+
+class Rule(NamedTuple):
+    """One routing rule, parsed once: what is written, and its canonical key.
+
+    ``written`` is the rule in the canonical API shape (:func:`normalise_rule`: the body of a PUT
+    and what the modules return), in the spelling it was given or read in; a rule read from the
+    API that this collection cannot validate is carried as the API's own copy, and ``error`` says
+    why. ``key`` is equal for rules that mean the same to the API: both shapes, missing
+    ``scope``/``terminal``/``condition``, the order of keys inside a condition and ``from`` against
+    ``address:from`` do not matter; order inside lists (``$and``, ``$any``, actions) does. Rules
+    that cannot be validated are compared by their exact content. Never mutate ``written``.
+    """
+
+    written: Any
+    key: str
+    error: Optional[str] = None
+
+
+def parse_rule(rule: Any, path: str = 'rule') -> Rule:
+    """Validate one rule given by the user (either shape); raise :class:`RuleError` naming ``path``."""
+    normal = normalise_rule(rule, path)
+    return Rule(normal, _identity(normal, True))
+
+
+def parse_rules(rules: Any, name: str = 'rules') -> list[Rule]:
+    """Validate a list of rules given by the user; raise :class:`RuleError` on the first bad one (path ``name[i]``)."""
+    if not isinstance(rules, list):
+        raise RuleError(name, 'must be a list of rules, got %s' % _got(rules))
+    return [parse_rule(rule, '%s[%d]' % (name, index)) for index, rule in enumerate(rules)]
+
+
+def _parse_api_rule(rule: Any, path: str) -> Rule:
+    """One rule read from the API, leniently: see :func:`parse_api_rules`."""
     try:
-        if isinstance(rule, dict):
-            return normalise_rule(_api_tidy(rule), path), None
-        return normalise_rule(rule, path), None
+        normal = normalise_rule(_api_tidy(rule) if isinstance(rule, dict) else rule, path)
     except RuleError as exc:
-        return copy.deepcopy(rule), str(exc)
+        raw = copy.deepcopy(rule)
+        return Rule(raw, _identity(raw, False), str(exc))
+    return Rule(normal, _identity(normal, True))
 
 
-def normalise_api_rules(rules):
-    """Leniently normalise the list of rules read from the API.
+def parse_api_rules(rules: Any) -> list[Rule]:
+    """Leniently parse the list of rules read from the API, once per read.
 
-    Every rule this collection understands is returned in the canonical shape
-    (missing ``scope``, ``terminal``, ``condition`` and empty ``data`` filled in
-    or dropped). A rule that does not pass validation -- for example one written
-    by another tool with a key this collection does not know -- is carried
-    through unchanged (deep-copied): the API accepted it, so writing it back as
-    it was is the safest thing to do, and failing would make the info module
-    useless. Use :func:`api_rule_warnings` to tell the user about such rules.
-    ``None`` (no ``rules`` in the answer) is an empty list.
+    Every rule this collection understands is carried in the canonical shape (missing ``scope``,
+    ``terminal``, ``condition`` and empty ``data`` filled in or dropped). A rule that does not pass
+    validation -- for example one written by another tool with a key this collection does not
+    know -- is carried through unchanged (deep-copied), with ``error`` set: the API accepted it,
+    so writing it back as it was is the safest thing to do, and failing would make the info module
+    useless. :func:`api_rule_warnings` tells the user about such rules. ``None`` (no ``rules`` in
+    the answer) is an empty list.
     """
     if rules is None:
         return []
     if not isinstance(rules, list):
         raise RuleError('rules', 'the API returned %s instead of a list' % _got(rules))
-    return [_api_rule(rule, 'rules[%d]' % index)[0] for index, rule in enumerate(rules)]
+    return [_parse_api_rule(rule, 'rules[%d]' % index) for index, rule in enumerate(rules)]
 
 
-def api_rule_warnings(rules):
-    """Messages for the rules read from the API that :func:`normalise_api_rules` had to carry through unchanged."""
-    if not isinstance(rules, list):
-        return []
-    warnings = []
-    for index, rule in enumerate(rules):
-        error = _api_rule(rule, 'rules[%d]' % index)[1]
-        if error is not None:
-            warnings.append('kept a rule this collection cannot validate unchanged: %s' % error)
-    return warnings
+def written(rules: Sequence[Rule]) -> list[Any]:
+    """The rules as written: the body of a PUT, what the modules return."""
+    return [rule.written for rule in rules]
+
+
+def api_rule_warnings(rules: Sequence[Rule]) -> list[str]:
+    """Messages for the rules read from the API that had to be carried through unchanged."""
+    return ['kept a rule this collection cannot validate unchanged: %s' % rule.error for rule in rules if rule.error is not None]
 
 
 # ---------------------------------------------------------------------------
 # Comparing and planning
 # ---------------------------------------------------------------------------
 
-def rule_key(rule):
-    """A hashable identity of a rule, equal for rules that mean the same to the API.
-
-    The rule is normalised leniently first, so both shapes, a missing
-    ``scope``/``terminal``/``condition`` and the order of keys inside a
-    condition do not matter, and its condition is compared in its canonical
-    form (:func:`canonical_condition`: ``from`` is ``address:from``, ``null`` is
-    ``{}``). Order inside lists (``$and``, ``$any``, actions) does matter.
-    Rules that cannot be validated are compared by their exact content.
-    """
-    normal, error = _api_rule(rule, 'rule')
-    if error is None:
-        normal = dict(normal, condition=canonical_condition(normal['condition']))
-    return json.dumps(normal, sort_keys=True, separators=(',', ':'), ensure_ascii=False)
+def same_rules(left: Sequence[Rule], right: Sequence[Rule]) -> bool:
+    """True when two rule lists are the same, rule by rule and in order (see :class:`Rule`'s ``key``)."""
+    return [rule.key for rule in left] == [rule.key for rule in right]
 
 
-def same_rules(left, right):
-    """True when two rule lists are the same, rule by rule and in order (see :func:`rule_key`)."""
-    return [rule_key(rule) for rule in left] == [rule_key(rule) for rule in right]
+def plan(current: Sequence[Rule], wanted: Sequence[Rule], state: str = 'present', exclusive: bool = False,
+         position: str = 'last') -> list[Rule]:
+    """Compute the full rule list to PUT, as a new list.
 
-
-def plan(current, wanted, state='present', exclusive=False, position='last'):
-    """Compute the full rule list to PUT, as a new list of normalised rules.
-
-    ``current`` is the list read from the API and ``wanted`` the user's rules,
-    already validated with :func:`normalise_rules`; both go through
-    :func:`normalise_api_rules` here, so a rule the API returned without
-    ``scope``/``terminal`` compares equal to the same rule written in full.
-    Rules are compared by :func:`rule_key` (canonically: ``from`` and
-    ``address:from`` are one key); a rule that is added is written in the
-    user's spelling, a rule that is there is kept in its stored spelling.
+    ``current`` is the list read from the API (:func:`parse_api_rules`) and ``wanted`` the user's
+    rules (:func:`parse_rules`); nothing is parsed again here. Rules are compared by their key
+    (canonically: ``from`` and ``address:from`` are one key); a rule that is added is written in
+    the user's spelling, a rule that is there is kept in its stored spelling.
 
     * ``present`` + ``exclusive``: exactly ``wanted``, in order, duplicates
       included (the user asked for them); the current list itself when it is
@@ -605,22 +618,20 @@ def plan(current, wanted, state='present', exclusive=False, position='last'):
         raise ValueError('state must be present or absent, got %s' % _show(state))
     if position not in POSITIONS:
         raise ValueError('position must be first or last, got %s' % _show(position))
-    existing = normalise_api_rules(current)
-    wanted = normalise_api_rules(wanted)  # a no-op copy for normalised rules; tolerates the module's shape too
+    existing = list(current)
 
     if state == 'absent':
-        unwanted = set(rule_key(rule) for rule in wanted)
-        return [rule for rule in existing if rule_key(rule) not in unwanted]
+        unwanted = set(rule.key for rule in wanted)
+        return [rule for rule in existing if rule.key not in unwanted]
 
     if exclusive:
-        return existing if same_rules(existing, wanted) else wanted
+        return existing if same_rules(existing, wanted) else list(wanted)
 
-    seen = set(rule_key(rule) for rule in existing)
+    seen = set(rule.key for rule in existing)
     missing = []
     for rule in wanted:
-        key = rule_key(rule)
-        if key not in seen:
-            seen.add(key)
+        if rule.key not in seen:
+            seen.add(rule.key)
             missing.append(rule)
     if position == 'first':
         return missing + existing
@@ -637,15 +648,15 @@ def _describe_action(action):
     return 'drop'
 
 
-def describe_rule(rule, number):
+def describe_rule(rule: Rule, number: int) -> str:
     """One line describing a rule, e.g. ``1. inbound terminal: if {"address:from": "spam@x"} then drop``.
 
     ``number`` is printed as given (callers use 1-based numbers). A rule that
-    cannot be validated is shown as its raw JSON.
+    could not be validated is shown as its raw JSON.
     """
-    normal, error = _api_rule(rule, 'rule')
-    if error is not None:
-        return '%d. (not validated) %s' % (number, _show_full(normal))
+    if rule.error is not None:
+        return '%d. (not validated) %s' % (number, _show_full(rule.written))
+    normal = rule.written
     head = normal['scope']['direction'] + (' terminal' if normal['terminal'] else '')
     actions = ', '.join(_describe_action(action) for action in normal['actions'])
     if not normal['condition']:
@@ -660,6 +671,6 @@ def _show_full(value):
         return repr(value)
 
 
-def diff_text(rules):
+def diff_text(rules: Sequence[Rule]) -> str:
     """The rule list as text for Ansible's diff: one numbered line per rule, ``""`` for no rules."""
     return ''.join(describe_rule(rule, index + 1) + '\n' for index, rule in enumerate(rules))

@@ -11,20 +11,49 @@ import copy
 
 import pytest
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360 import rules as R
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import (
     RuleError,
-    api_rule_warnings,
-    describe_rule,
-    diff_text,
-    normalise_api_rules,
     normalise_rule,
-    normalise_rules,
-    plan,
-    rule_key,
-    same_rules,
     canonical_condition,
     validate_email,
 )
+
+
+# The rule values (``Rule``) seen from plain dicts, so that the tables below read as rules are
+# written: a list of dicts is parsed the way the API's answer is (``parse_api_rules``), the user's
+# rules the way the module parses them (``parse_rules``), and the result is shown as written.
+
+def normalise_rules(rules, name='rules'):
+    return R.written(R.parse_rules(rules, name))
+
+
+def normalise_api_rules(rules):
+    return R.written(R.parse_api_rules(rules))
+
+
+def api_rule_warnings(rules):
+    return R.api_rule_warnings(R.parse_api_rules(rules))
+
+
+def rule_key(rule):
+    return R.parse_api_rules([rule])[0].key
+
+
+def same_rules(left, right):
+    return R.same_rules(R.parse_api_rules(left), R.parse_api_rules(right))
+
+
+def plan(current, wanted, **kwargs):
+    return R.written(R.plan(R.parse_api_rules(current), R.parse_api_rules(wanted), **kwargs))
+
+
+def describe_rule(rule, number):
+    return R.describe_rule(R.parse_api_rules([rule])[0], number)
+
+
+def diff_text(rules):
+    return R.diff_text(R.parse_api_rules(rules))
 
 
 # ---------------------------------------------------------------------------
