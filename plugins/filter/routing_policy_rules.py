@@ -54,6 +54,8 @@ _value:
   elements: dict
 '''
 
+from typing import Any, Callable, Optional
+
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._address import normalise_address
@@ -65,7 +67,7 @@ WILDCARDS = '*?'
 ACCEPTED = 'an address (offers@spam.example) or a domain with a leading @ (@spam.example)'
 
 
-def check_sender(sender):
+def check_sender(sender: Any) -> Optional[str]:
     """Why ``sender`` cannot be a blocked sender, or None."""
     if not isinstance(sender, str) or not sender.strip():
         return '%r is empty or not a string' % (sender,)
@@ -79,7 +81,7 @@ def check_sender(sender):
     return None
 
 
-def _address(value, where, problems):
+def _address(value: Any, where: str, problems: list[str]) -> Optional[str]:
     try:
         normalise_address(value)
     except InputError as exc:
@@ -88,7 +90,8 @@ def _address(value, where, problems):
     return value.strip()
 
 
-def routing_policy_rules(blocked_senders, forwards=None, archive_to='', rules=None):
+def routing_policy_rules(blocked_senders: Any, forwards: Optional[list[Any]] = None, archive_to: str = '',
+                         rules: Optional[list[Any]] = None) -> list[dict[str, Any]]:
     """The rule list (see DOCUMENTATION); AnsibleFilterError naming every problem."""
     problems, result = [], []
     senders = parse_aliases(blocked_senders) if isinstance(blocked_senders, str) else list(blocked_senders or [])
@@ -128,5 +131,5 @@ def routing_policy_rules(blocked_senders, forwards=None, archive_to='', rules=No
 
 
 class FilterModule(object):
-    def filters(self):
+    def filters(self) -> dict[str, Callable[..., Any]]:
         return {'routing_policy_rules': routing_policy_rules}

@@ -160,13 +160,13 @@ class RuleError(InputError):
     the message is already prefixed with it.
     """
 
-    def __init__(self, path, message):
+    def __init__(self, path: str, message: str) -> None:
         self.path = path
         self.reason = message
         super().__init__('%s: %s' % (path, message))
 
 
-def _show(value):
+def _show(value: Any) -> str:
     """Render an offending value for an error message (JSON-like, short)."""
     try:
         text = json.dumps(value, sort_keys=True, ensure_ascii=False)
@@ -177,7 +177,7 @@ def _show(value):
     return text
 
 
-def _type_name(value):
+def _type_name(value: Any) -> str:
     if value is None:
         return 'null'
     if isinstance(value, bool):
@@ -193,7 +193,7 @@ def _type_name(value):
     return type(value).__name__
 
 
-def _got(value):
+def _got(value: Any) -> str:
     return '%s %s' % (_type_name(value), _show(value)) if value is not None else 'null'
 
 
@@ -201,18 +201,18 @@ def _got(value):
 # Conditions
 # ---------------------------------------------------------------------------
 
-def _is_condition_key(key):
+def _is_condition_key(key: str) -> bool:
     if key in PLAIN_KEYS:
         return True
     return key.startswith(HEADER_PREFIX) and bool(HEADER_NAME_RE.fullmatch(key[len(HEADER_PREFIX):]))
 
 
-def _canonical_key(key):
+def _canonical_key(key: str) -> str:
     """The one spelling of a condition key: ``from`` -> ``address:from`` (the prefix may be dropped)."""
     return ADDRESS_PREFIX + key if key in ADDRESS_FIELDS else key
 
 
-def _check_value(value, path):
+def _check_value(value: Any, path: str) -> None:
     """VALUE := string | {"$base64": string}."""
     if isinstance(value, str):
         return
@@ -228,7 +228,7 @@ def _check_value(value, path):
     raise RuleError(path, 'expected a string or {"$base64": ...}, got %s' % _got(value))
 
 
-def _check_list(items, path):
+def _check_list(items: Any, path: str) -> None:
     """A non-empty list of VALUEs."""
     if not isinstance(items, list):
         raise RuleError(path, 'expected a list, got %s' % _got(items))
@@ -238,7 +238,7 @@ def _check_list(items, path):
         _check_value(item, '%s[%d]' % (path, index))
 
 
-def _check_value_or_list(value, path):
+def _check_value_or_list(value: Any, path: str) -> None:
     """VALUE | VALUE_LIST, where the value is not an operator object."""
     if isinstance(value, list):
         _check_list(value, path)
@@ -251,7 +251,7 @@ def _check_value_or_list(value, path):
     _check_value(value, path)
 
 
-def _check_comparison(key, comparison, path):
+def _check_comparison(key: str, comparison: Any, path: str) -> None:
     """COMPARISON := VALUE | VALUE_LIST | {OP: VALUE} | {OP: VALUE_LIST} | {"$exists": BOOL}."""
     if isinstance(comparison, dict):
         if not comparison:
@@ -278,12 +278,12 @@ def _check_comparison(key, comparison, path):
     _check_value_or_list(comparison, path)
 
 
-def _check_condition(condition, path):
+def _check_condition(condition: Any, path: str) -> None:
     if condition is None:
         return
     if not isinstance(condition, dict):
         raise RuleError(path, 'a condition must be a mapping, got %s' % _got(condition))
-    spellings = {}
+    spellings: dict[str, str] = {}
     for key, value in condition.items():
         if not isinstance(key, str):
             raise RuleError(path, 'condition keys must be strings, got %s' % _got(key))
@@ -313,7 +313,7 @@ def _check_condition(condition, path):
                 'attach:filename, header:NAME, $and, $or' % _show(key))
 
 
-def validate_condition(condition, path='condition'):
+def validate_condition(condition: Any, path: str = 'condition') -> None:
     """Check a routing-rule condition against the vendor's grammar.
 
     In short (the full grammar and the choices made are in the comment at the
@@ -333,7 +333,7 @@ def validate_condition(condition, path='condition'):
     _check_condition(condition, path)
 
 
-def canonical_condition(condition):
+def canonical_condition(condition: Optional[dict[str, Any]]) -> dict[str, Any]:
     """The condition with every spelling the vendor's grammar defines as equal written one way.
 
     ``null`` becomes ``{}`` (at every depth) and ``from``/``to``/``cc``/``tocc`` get
@@ -344,7 +344,7 @@ def canonical_condition(condition):
     """
     if condition is None:
         return {}
-    canonical = {}
+    canonical: dict[str, Any] = {}
     for key, value in condition.items():
         if key in LOGIC_KEYS:
             value = [canonical_condition(item) for item in value]
@@ -352,7 +352,7 @@ def canonical_condition(condition):
     return canonical
 
 
-def validate_email(email, path='email'):
+def validate_email(email: Any, path: str = 'email') -> str:
     """Check a forward address with the collection's one address check (the one a mailbox's
     forwarding address passes: :func:`._address.normalise_address`, lengths included) and return
     it as the user spelled it, without surrounding spaces. Raises :class:`RuleError`.
@@ -370,19 +370,19 @@ def validate_email(email, path='email'):
 # Rules
 # ---------------------------------------------------------------------------
 
-def _present(mapping, key):
+def _present(mapping: dict[str, Any], key: str) -> bool:
     """A key counts as given when it is there and not null."""
     return mapping.get(key) is not None
 
 
-def _check_keys(mapping, allowed, path, what):
+def _check_keys(mapping: dict[Any, Any], allowed: Sequence[str], path: str, what: str) -> None:
     unknown = sorted(str(key) for key in mapping if key not in allowed)
     if unknown:
         raise RuleError(path, 'unknown key%s in %s: %s (allowed: %s)' % (
             's' if len(unknown) > 1 else '', what, ', '.join(unknown), ', '.join(allowed)))
 
 
-def _normalise_action(action, path):
+def _normalise_action(action: Any, path: str) -> dict[str, Any]:
     if not isinstance(action, dict):
         raise RuleError(path, 'an action must be a mapping, got %s' % _got(action))
     _check_keys(action, ACTION_KEYS, path, 'an action')
@@ -413,7 +413,7 @@ def _normalise_action(action, path):
     return {'action': 'forward', 'data': {'email': validate_email(email, path + '.email')}}
 
 
-def _normalise_direction(rule, path):
+def _normalise_direction(rule: dict[str, Any], path: str) -> str:
     direction = None
     where = path + '.direction'
     if _present(rule, 'scope'):
@@ -435,7 +435,7 @@ def _normalise_direction(rule, path):
     return direction
 
 
-def normalise_rule(rule, path='rule'):
+def normalise_rule(rule: Any, path: str = 'rule') -> dict[str, Any]:
     """Validate one rule (either shape) and return it in the canonical API shape.
 
     The result always has ``condition`` (``{}`` for every message),
@@ -480,7 +480,7 @@ def normalise_rule(rule, path='rule'):
 # What the API returns
 # ---------------------------------------------------------------------------
 
-def _api_tidy(rule):
+def _api_tidy(rule: dict[str, Any]) -> dict[str, Any]:
     """Drop what the API may send as an empty default before strict normalisation.
 
     The API's schema makes every field optional and a protobuf gateway may
@@ -642,7 +642,7 @@ def plan(current: Sequence[Rule], wanted: Sequence[Rule], state: str = 'present'
 # Human-readable output for diffs
 # ---------------------------------------------------------------------------
 
-def _describe_action(action):
+def _describe_action(action: dict[str, Any]) -> str:
     if action.get('action') == 'forward':
         return 'forward to %s' % (action.get('data') or {}).get('email')
     return 'drop'
@@ -664,7 +664,7 @@ def describe_rule(rule: Rule, number: int) -> str:
     return '%d. %s: if %s then %s' % (number, head, _show_full(normal['condition']), actions)
 
 
-def _show_full(value):
+def _show_full(value: Any) -> str:
     try:
         return json.dumps(value, sort_keys=True, ensure_ascii=False)
     except (TypeError, ValueError):

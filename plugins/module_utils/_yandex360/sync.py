@@ -128,32 +128,34 @@ def sync_rules(client: Yandex360Client, org_id: int, wanted: Sequence[Rule], sta
     nothing is written when a rule is bad. Each answer of the API is parsed once
     (:func:`read_rules`). A second identical run reads once and writes nothing.
     """
-    options = dict(state=state, exclusive=exclusive, position=position)
+    def replan(current: list[Rule]) -> list[Rule]:
+        return plan(current, wanted, state=state, exclusive=exclusive, position=position)
+
     if check_mode:
         current = read_rules(client, org_id)
-        return RulesOutcome(current, plan(current, wanted, **options), api_rule_warnings(current))
+        return RulesOutcome(current, replan(current), api_rule_warnings(current))
 
     what = 'the routing rules of Yandex 360 organisation %s' % org_id
     with exclusive_lock(LOCK_NAMESPACE, lock_key(client.api_url, org_id), timeout=lock_timeout, what=what, base=lock_base,
                         shared_dir=lock_dir):
         before = read_rules(client, org_id)
-        target = plan(before, wanted, **options)
+        target = replan(before)
         if same_rules(before, target):
             return RulesOutcome(before, before, api_rule_warnings(before))
         if not before:
             before = confirm_empty(client, org_id)
-            target = plan(before, wanted, **options)
+            target = replan(before)
             if same_rules(before, target):
                 return RulesOutcome(before, before, api_rule_warnings(before))
         warnings = api_rule_warnings(before)
-        known = None  # the list as last written or read, once a write was confirmed
+        known: Optional[list[Rule]] = None  # the list as last written or read, once a write was confirmed
         try:
             for writes in range(1, rounds + 1):
                 client.set_rules(org_id, written(target), reads_as(target))
                 known = target
                 fresh = read_rules(client, org_id)
                 known = fresh
-                target = plan(fresh, wanted, **options)
+                target = replan(fresh)
                 if same_rules(target, fresh):
                     return RulesOutcome(before, known, warnings, writes)
             raise ConfirmError(
