@@ -178,6 +178,14 @@ EXAMPLES = r'''
     group/mailops.hosted_mail.yandex360:
       org_id: 424242
       oauth_token: "{{ yandex360_oauth_token }}"
+  vars:
+    # A rule kept in a variable: state=absent removes exactly the rule that was added.
+    departed_forward:
+      - condition:
+          address:to: departed@example.com
+        actions:
+          - action: forward
+            email: successor@example.com
   block:
     # Cookbook: block a sender. A terminal drop first, so nothing else runs on that mail.
     - name: Block a sender
@@ -210,12 +218,7 @@ EXAMPLES = r'''
     - name: Forward a departed employee's mail to the successor
       mailops.hosted_mail.yandex360_routing_rules:
         exclusive: false
-        rules:
-          - condition:
-              address:to: departed@example.com
-            actions:
-              - action: forward
-                email: successor@example.com
+        rules: "{{ departed_forward }}"
 
     # Cookbook: drop messages that an upstream filter marked as spam.
     - name: Drop messages with a spam header
@@ -234,12 +237,7 @@ EXAMPLES = r'''
     - name: Stop forwarding the departed employee's mail
       mailops.hosted_mail.yandex360_routing_rules:
         state: absent
-        rules:
-          - condition:
-              address:to: departed@example.com
-            actions:
-              - action: forward
-                email: successor@example.com
+        rules: "{{ departed_forward }}"
 
 # The whole list under version control: anything not listed is removed; order is kept.
 - name: Make the rule list exactly this

@@ -382,6 +382,25 @@ def _check_keys(mapping: dict[Any, Any], allowed: Sequence[str], path: str, what
             's' if len(unknown) > 1 else '', what, ', '.join(unknown), ', '.join(allowed)))
 
 
+def _flat_or_nested(mapping: dict[str, Any], key: str, outer: str, path: str, what: str) -> tuple[Any, str]:
+    """A field of the module's shape (``email``, ``direction``) or of the API's (``data.email``,
+    ``scope.direction``); when both are given they must agree. Returns the value (``None`` when
+    neither is given) and the path to name in an error about it.
+    """
+    value, where = None, '%s.%s' % (path, key)
+    if _present(mapping, outer):
+        inner = mapping[outer]
+        if not isinstance(inner, dict):
+            raise RuleError('%s.%s' % (path, outer), 'must be a mapping, got %s' % _got(inner))
+        _check_keys(inner, (key,), '%s.%s' % (path, outer), what)
+        value, where = inner.get(key), '%s.%s.%s' % (path, outer, key)
+    if _present(mapping, key):
+        if value is not None and value != mapping[key]:
+            raise RuleError(path, '%s %s and %s.%s %s disagree' % (key, _show(mapping[key]), outer, key, _show(value)))
+        value, where = mapping[key], '%s.%s' % (path, key)
+    return value, where
+
+
 def _normalise_action(action: Any, path: str) -> dict[str, Any]:
     if not isinstance(action, dict):
         raise RuleError(path, 'an action must be a mapping, got %s' % _got(action))
@@ -392,18 +411,7 @@ def _normalise_action(action: Any, path: str) -> dict[str, Any]:
     if kind not in ACTIONS:
         raise RuleError(path + '.action', 'must be drop or forward, got %s' % _show(kind))
 
-    email = None
-    if _present(action, 'data'):
-        data = action['data']
-        if not isinstance(data, dict):
-            raise RuleError(path + '.data', 'must be a mapping, got %s' % _got(data))
-        _check_keys(data, ('email',), path + '.data', 'action data')
-        email = data.get('email')
-    if _present(action, 'email'):
-        if email is not None and email != action['email']:
-            raise RuleError(path, 'email %s and data.email %s disagree' % (_show(action['email']), _show(email)))
-        email = action['email']
-
+    email = _flat_or_nested(action, 'email', 'data', path, 'action data')[0]
     if kind == 'drop':
         if email is not None:
             raise RuleError(path, 'drop takes no address, got email %s' % _show(email))
@@ -414,20 +422,7 @@ def _normalise_action(action: Any, path: str) -> dict[str, Any]:
 
 
 def _normalise_direction(rule: dict[str, Any], path: str) -> str:
-    direction = None
-    where = path + '.direction'
-    if _present(rule, 'scope'):
-        scope = rule['scope']
-        if not isinstance(scope, dict):
-            raise RuleError(path + '.scope', 'must be a mapping, got %s' % _got(scope))
-        _check_keys(scope, ('direction',), path + '.scope', 'scope')
-        direction = scope.get('direction')
-        where = path + '.scope.direction'
-    if _present(rule, 'direction'):
-        if direction is not None and direction != rule['direction']:
-            raise RuleError(path, 'direction %s and scope.direction %s disagree' % (_show(rule['direction']), _show(direction)))
-        direction = rule['direction']
-        where = path + '.direction'
+    direction, where = _flat_or_nested(rule, 'direction', 'scope', path, 'scope')
     if direction is None:
         return 'inbound'
     if direction not in DIRECTIONS:
