@@ -61,6 +61,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._address import normalise_address
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import parse_aliases
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import RuleError, validate_email
 
 DIRECTIONS = {'inbound': ['inbound'], 'outbound': ['outbound'], 'both': ['inbound', 'outbound']}
 WILDCARDS = '*?'
@@ -82,12 +83,12 @@ def check_sender(sender: Any) -> Optional[str]:
 
 
 def _address(value: Any, where: str, problems: list[str]) -> Optional[str]:
+    """A forward address as the module will write it (the rules grammar's one check), or None and a problem."""
     try:
-        normalise_address(value)
-    except InputError as exc:
-        problems.append('%s: %s' % (where, exc))
+        return validate_email(value, where)
+    except RuleError as exc:
+        problems.append(str(exc))
         return None
-    return value.strip()
 
 
 def routing_policy_rules(blocked_senders: Any, forwards: Optional[list[Any]] = None, archive_to: str = '',

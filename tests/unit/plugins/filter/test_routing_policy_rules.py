@@ -45,3 +45,12 @@ def test_bad_forward_addresses_and_directions_are_refused_together():
         routing_policy_rules([], forwards=[dict(to='anna', forward_to='boss@example.com', direction='sideways')], archive_to='archive')
     message = str(caught.value)
     assert 'routing_policy_forwards[0].to' in message and 'direction' in message and 'routing_policy_archive_to' in message
+
+
+def test_forward_addresses_pass_the_rules_grammar_check_and_keep_their_spelling():
+    rules = routing_policy_rules([], forwards=[dict(to=' Anna@Example.com ', forward_to='Boss@Example.com ')])
+    assert rules == [{'direction': 'inbound', 'condition': {'address:tocc': 'Anna@Example.com'},
+                      'actions': [{'action': 'forward', 'email': 'Boss@Example.com'}]}]
+    with pytest.raises(AnsibleFilterError) as caught:
+        routing_policy_rules([], forwards=[dict(to='anna@example.com')])
+    assert 'routing_policy_forwards[0].forward_to: the address must be a string, got null' in str(caught.value)
