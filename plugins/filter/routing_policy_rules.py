@@ -54,18 +54,21 @@ _value:
   elements: dict
 '''
 
+from typing import Any, Callable, Optional
+
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._address import normalise_address
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rules import parse_aliases
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import RuleError, validate_email
 
 DIRECTIONS = {'inbound': ['inbound'], 'outbound': ['outbound'], 'both': ['inbound', 'outbound']}
 WILDCARDS = '*?'
 ACCEPTED = 'an address (offers@spam.example) or a domain with a leading @ (@spam.example)'
 
 
-def check_sender(sender):
+def check_sender(sender: Any) -> Optional[str]:
     """Why ``sender`` cannot be a blocked sender, or None."""
     if not isinstance(sender, str) or not sender.strip():
         return '%r is empty or not a string' % (sender,)
@@ -79,16 +82,17 @@ def check_sender(sender):
     return None
 
 
-def _address(value, where, problems):
+def _address(value: Any, where: str, problems: list[str]) -> Optional[str]:
+    """A forward address as the module will write it (the rules grammar's one check), or None and a problem."""
     try:
-        normalise_address(value)
-    except InputError as exc:
-        problems.append('%s: %s' % (where, exc))
+        return validate_email(value, where)
+    except RuleError as exc:
+        problems.append(str(exc))
         return None
-    return value.strip()
 
 
-def routing_policy_rules(blocked_senders, forwards=None, archive_to='', rules=None):
+def routing_policy_rules(blocked_senders: Any, forwards: Optional[list[Any]] = None, archive_to: str = '',
+                         rules: Optional[list[Any]] = None) -> list[dict[str, Any]]:
     """The rule list (see DOCUMENTATION); AnsibleFilterError naming every problem."""
     problems, result = [], []
     senders = parse_aliases(blocked_senders) if isinstance(blocked_senders, str) else list(blocked_senders or [])
@@ -128,5 +132,5 @@ def routing_policy_rules(blocked_senders, forwards=None, archive_to='', rules=No
 
 
 class FilterModule(object):
-    def filters(self):
+    def filters(self) -> dict[str, Callable[..., Any]]:
         return {'routing_policy_rules': routing_policy_rules}

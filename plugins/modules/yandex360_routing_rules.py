@@ -178,6 +178,14 @@ EXAMPLES = r'''
     group/mailops.hosted_mail.yandex360:
       org_id: 424242
       oauth_token: "{{ yandex360_oauth_token }}"
+  vars:
+    # A rule kept in a variable: state=absent removes exactly the rule that was added.
+    departed_forward:
+      - condition:
+          address:to: departed@example.com
+        actions:
+          - action: forward
+            email: successor@example.com
   block:
     # Cookbook: block a sender. A terminal drop first, so nothing else runs on that mail.
     - name: Block a sender
@@ -210,12 +218,7 @@ EXAMPLES = r'''
     - name: Forward a departed employee's mail to the successor
       mailops.hosted_mail.yandex360_routing_rules:
         exclusive: false
-        rules:
-          - condition:
-              address:to: departed@example.com
-            actions:
-              - action: forward
-                email: successor@example.com
+        rules: "{{ departed_forward }}"
 
     # Cookbook: drop messages that an upstream filter marked as spam.
     - name: Drop messages with a spam header
@@ -234,12 +237,7 @@ EXAMPLES = r'''
     - name: Stop forwarding the departed employee's mail
       mailops.hosted_mail.yandex360_routing_rules:
         state: absent
-        rules:
-          - condition:
-              address:to: departed@example.com
-            actions:
-              - action: forward
-                email: successor@example.com
+        rules: "{{ departed_forward }}"
 
 # The whole list under version control: anything not listed is removed; order is kept.
 - name: Make the rule list exactly this
@@ -301,7 +299,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._local_lock import DEFAULT_TIMEOUT
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._module.runner import run, yandex360_client, yandex360_module
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import diff_text, normalise_rules
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import diff_text, parse_rules, written
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.sync import sync_rules
 
 RULE_OPTIONS = dict(
@@ -317,7 +315,7 @@ RULE_OPTIONS = dict(
 )
 
 
-def main():
+def main() -> None:
     module = yandex360_module(
         dict(
             rules=dict(type='list', elements='dict', required=True, options=RULE_OPTIONS),
@@ -330,7 +328,7 @@ def main():
         supports_check_mode=True,
     )
     p = module.params
-    wanted = run(module, lambda: normalise_rules(p['rules']), 'The routing rules are not valid')
+    wanted = run(module, lambda: parse_rules(p['rules']), 'The routing rules are not valid')
     client = yandex360_client(module)
     doing = 'Cannot %s the routing rules of Yandex 360 organisation %s' % ('read' if module.check_mode else 'update', p['org_id'])
     outcome = run(module, lambda: sync_rules(
@@ -338,7 +336,7 @@ def main():
         check_mode=module.check_mode, lock_timeout=p['lock_timeout'], lock_dir=p['lock_dir'] or None), doing)
     for warning in outcome.warnings:
         module.warn(warning)
-    result = dict(changed=outcome.changed, rules=outcome.after)
+    result = dict(changed=outcome.changed, rules=written(outcome.after))
     if module._diff:
         header = 'routing rules of Yandex 360 organisation %s' % p['org_id']
         result['diff'] = dict(before=diff_text(outcome.before), after=diff_text(outcome.after),

@@ -68,17 +68,18 @@ rules:
 '''
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._module.runner import run, yandex360_client, yandex360_module
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import api_rule_warnings, normalise_api_rules
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import api_rule_warnings, written
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.sync import read_rules
 
 
-def main():
+def main() -> None:
     module = yandex360_module({}, supports_check_mode=True)
     client = yandex360_client(module)
     org_id = module.params['org_id']
-    rules = run(module, lambda: client.get_rules(org_id), 'Cannot read the routing rules of Yandex 360 organisation %s' % org_id)
+    rules = run(module, lambda: read_rules(client, org_id), 'Cannot read the routing rules of Yandex 360 organisation %s' % org_id)
     for warning in api_rule_warnings(rules):
         module.warn(warning)
-    module.exit_json(changed=False, rules=normalise_api_rules(rules))
+    module.exit_json(changed=False, rules=written(rules))
 
 
 if __name__ == '__main__':

@@ -43,7 +43,7 @@ import time
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import client as _netangels
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailbox import manage_mailbox
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import normalise_rules
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import parse_rules
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.sync import sync_rules
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.client import Yandex360Client
 from ansible_collections.mailops.hosted_mail.tests.sandbox import SandboxServer
@@ -275,7 +275,7 @@ def main():
         assert ours[0] == 0 and ours[2] == 0, 'an identical rerun must change and write nothing'
         row('netangels_mailbox rerun, %d mailboxes (no change)' % args.reruns, ours)
 
-        rules = normalise_rules([{'condition': {'address:from': 'bench%d@spam.example' % i}, 'actions': [{'action': 'drop'}]} for i in range(50)])
+        rules = parse_rules([{'condition': {'address:from': 'bench%d@spam.example' % i}, 'actions': [{'action': 'drop'}]} for i in range(50)])
         yandex = Yandex360Client(_http.Transport(), OAUTH, api_url=sandbox.url)
         first = measure(sandbox, lambda: sync_rules(yandex, ORG, rules))
         again = measure(sandbox, lambda: sync_rules(yandex, ORG, rules))

@@ -7,14 +7,17 @@
 
 """Yandex 360 admin API client: read and replace an organisation's mail routing rules.
 
-Plain dicts in and out, the transport's typed exceptions, nothing of Ansible.
+Plain dicts in and out (the wire format), the transport's typed exceptions, nothing of Ansible and
+nothing of the rules grammar: whether a list read back is the one written is the caller's question
+(:func:`._yandex360.sync.sync_rules` passes it in as ``took_effect``).
 """
 
 from __future__ import annotations
 
+from typing import Any, Callable, Optional
+
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import unexpected_answer
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import normalise_api_rules, same_rules
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import Transport, unexpected_answer
 
 DEFAULT_API_URL = 'https://api360.yandex.net'
 
@@ -22,7 +25,7 @@ DEFAULT_API_URL = 'https://api360.yandex.net'
 class Yandex360Client(object):
     """Calls of the Yandex 360 routing-rules API over a :class:`~._http.Transport`."""
 
-    def __init__(self, transport, oauth_token, api_url=DEFAULT_API_URL):
+    def __init__(self, transport: Transport, oauth_token: str, api_url: str = DEFAULT_API_URL) -> None:
         if not oauth_token:
             raise InputError('The Yandex 360 OAuth token is missing: set oauth_token (or YANDEX360_OAUTH_TOKEN).')
         self.transport = transport
@@ -30,10 +33,10 @@ class Yandex360Client(object):
         self._headers = {'Authorization': 'OAuth %s' % oauth_token}
         transport.add_secret(oauth_token)
 
-    def _path(self, org_id):
+    def _path(self, org_id: int) -> str:
         return '%s/admin/v1/org/%d/mail/routing/rules' % (self.api_url, int(org_id))
 
-    def get_rules(self, org_id):
+    def get_rules(self, org_id: int) -> list[dict[str, Any]]:
         """The organisation's rule list, in order, as the API returns it.
 
         ``{"rules": [...]}`` is the documented answer. ``{}`` (no ``rules`` key) means no rules:
@@ -49,15 +52,16 @@ class Yandex360Client(object):
             raise unexpected_answer(self.transport.redactor, 'GET %s' % path[len(self.api_url):], body, '{"rules": a list of rule objects}')
         return rules
 
-    def set_rules(self, org_id, rules):
+    def set_rules(self, org_id: int, rules: list[Any], took_effect: Callable[[list[dict[str, Any]]], bool]) -> None:
         """Replace the organisation's whole rule list.
 
         The PUT is idempotent, so the transport repeats it after a fault. When every attempt ended
-        without a clear answer, the list is read back: if it reads as ``rules``, the write took effect.
+        without a clear answer, the list is read back: the write took effect when
+        ``took_effect(list_read)`` is true (the caller knows what "the same list" means).
         """
         rules = list(rules)
 
-        def confirm():
-            return True if same_rules(normalise_api_rules(self.get_rules(org_id)), normalise_api_rules(rules)) else None
+        def confirm() -> Optional[bool]:
+            return True if took_effect(self.get_rules(org_id)) else None
 
         self.transport.request('PUT', self._path(org_id), headers=self._headers, json_body={'rules': rules}, confirm=confirm)

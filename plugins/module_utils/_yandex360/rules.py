@@ -78,7 +78,7 @@ from __future__ import annotations
 # =============
 #
 # Rules have no ids: a rule is its content, compared in a canonical form
-# (:func:`canonical_condition`, :func:`rule_key`) in which the spellings the
+# (:func:`canonical_condition`, :class:`Rule`'s ``key``) in which the spellings the
 # vendor's grammar defines as equal are written one way. What is sent is always
 # the user's spelling; only the comparison is canonical. Equal:
 #
@@ -108,6 +108,7 @@ import binascii
 import copy
 import json
 import re
+from typing import Any, NamedTuple, Optional, Sequence
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._address import normalise_address
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
@@ -118,10 +119,12 @@ __all__ = [
     'validate_email',
     'canonical_condition',
     'normalise_rule',
-    'normalise_rules',
-    'normalise_api_rules',
+    'Rule',
+    'parse_rule',
+    'parse_rules',
+    'parse_api_rules',
+    'written',
     'api_rule_warnings',
-    'rule_key',
     'same_rules',
     'plan',
     'describe_rule',
@@ -157,13 +160,13 @@ class RuleError(InputError):
     the message is already prefixed with it.
     """
 
-    def __init__(self, path, message):
+    def __init__(self, path: str, message: str) -> None:
         self.path = path
         self.reason = message
         super().__init__('%s: %s' % (path, message))
 
 
-def _show(value):
+def _show(value: Any) -> str:
     """Render an offending value for an error message (JSON-like, short)."""
     try:
         text = json.dumps(value, sort_keys=True, ensure_ascii=False)
@@ -174,7 +177,7 @@ def _show(value):
     return text
 
 
-def _type_name(value):
+def _type_name(value: Any) -> str:
     if value is None:
         return 'null'
     if isinstance(value, bool):
@@ -190,7 +193,7 @@ def _type_name(value):
     return type(value).__name__
 
 
-def _got(value):
+def _got(value: Any) -> str:
     return '%s %s' % (_type_name(value), _show(value)) if value is not None else 'null'
 
 
@@ -198,18 +201,18 @@ def _got(value):
 # Conditions
 # ---------------------------------------------------------------------------
 
-def _is_condition_key(key):
+def _is_condition_key(key: str) -> bool:
     if key in PLAIN_KEYS:
         return True
     return key.startswith(HEADER_PREFIX) and bool(HEADER_NAME_RE.fullmatch(key[len(HEADER_PREFIX):]))
 
 
-def _canonical_key(key):
+def _canonical_key(key: str) -> str:
     """The one spelling of a condition key: ``from`` -> ``address:from`` (the prefix may be dropped)."""
     return ADDRESS_PREFIX + key if key in ADDRESS_FIELDS else key
 
 
-def _check_value(value, path):
+def _check_value(value: Any, path: str) -> None:
     """VALUE := string | {"$base64": string}."""
     if isinstance(value, str):
         return
@@ -225,7 +228,7 @@ def _check_value(value, path):
     raise RuleError(path, 'expected a string or {"$base64": ...}, got %s' % _got(value))
 
 
-def _check_list(items, path):
+def _check_list(items: Any, path: str) -> None:
     """A non-empty list of VALUEs."""
     if not isinstance(items, list):
         raise RuleError(path, 'expected a list, got %s' % _got(items))
@@ -235,7 +238,7 @@ def _check_list(items, path):
         _check_value(item, '%s[%d]' % (path, index))
 
 
-def _check_value_or_list(value, path):
+def _check_value_or_list(value: Any, path: str) -> None:
     """VALUE | VALUE_LIST, where the value is not an operator object."""
     if isinstance(value, list):
         _check_list(value, path)
@@ -248,7 +251,7 @@ def _check_value_or_list(value, path):
     _check_value(value, path)
 
 
-def _check_comparison(key, comparison, path):
+def _check_comparison(key: str, comparison: Any, path: str) -> None:
     """COMPARISON := VALUE | VALUE_LIST | {OP: VALUE} | {OP: VALUE_LIST} | {"$exists": BOOL}."""
     if isinstance(comparison, dict):
         if not comparison:
@@ -275,12 +278,12 @@ def _check_comparison(key, comparison, path):
     _check_value_or_list(comparison, path)
 
 
-def _check_condition(condition, path):
+def _check_condition(condition: Any, path: str) -> None:
     if condition is None:
         return
     if not isinstance(condition, dict):
         raise RuleError(path, 'a condition must be a mapping, got %s' % _got(condition))
-    spellings = {}
+    spellings: dict[str, str] = {}
     for key, value in condition.items():
         if not isinstance(key, str):
             raise RuleError(path, 'condition keys must be strings, got %s' % _got(key))
@@ -310,7 +313,7 @@ def _check_condition(condition, path):
                 'attach:filename, header:NAME, $and, $or' % _show(key))
 
 
-def validate_condition(condition, path='condition'):
+def validate_condition(condition: Any, path: str = 'condition') -> None:
     """Check a routing-rule condition against the vendor's grammar.
 
     In short (the full grammar and the choices made are in the comment at the
@@ -330,7 +333,7 @@ def validate_condition(condition, path='condition'):
     _check_condition(condition, path)
 
 
-def canonical_condition(condition):
+def canonical_condition(condition: Optional[dict[str, Any]]) -> dict[str, Any]:
     """The condition with every spelling the vendor's grammar defines as equal written one way.
 
     ``null`` becomes ``{}`` (at every depth) and ``from``/``to``/``cc``/``tocc`` get
@@ -341,7 +344,7 @@ def canonical_condition(condition):
     """
     if condition is None:
         return {}
-    canonical = {}
+    canonical: dict[str, Any] = {}
     for key, value in condition.items():
         if key in LOGIC_KEYS:
             value = [canonical_condition(item) for item in value]
@@ -349,7 +352,7 @@ def canonical_condition(condition):
     return canonical
 
 
-def validate_email(email, path='email'):
+def validate_email(email: Any, path: str = 'email') -> str:
     """Check a forward address with the collection's one address check (the one a mailbox's
     forwarding address passes: :func:`._address.normalise_address`, lengths included) and return
     it as the user spelled it, without surrounding spaces. Raises :class:`RuleError`.
@@ -367,19 +370,38 @@ def validate_email(email, path='email'):
 # Rules
 # ---------------------------------------------------------------------------
 
-def _present(mapping, key):
+def _present(mapping: dict[str, Any], key: str) -> bool:
     """A key counts as given when it is there and not null."""
     return mapping.get(key) is not None
 
 
-def _check_keys(mapping, allowed, path, what):
+def _check_keys(mapping: dict[Any, Any], allowed: Sequence[str], path: str, what: str) -> None:
     unknown = sorted(str(key) for key in mapping if key not in allowed)
     if unknown:
         raise RuleError(path, 'unknown key%s in %s: %s (allowed: %s)' % (
             's' if len(unknown) > 1 else '', what, ', '.join(unknown), ', '.join(allowed)))
 
 
-def _normalise_action(action, path):
+def _flat_or_nested(mapping: dict[str, Any], key: str, outer: str, path: str, what: str) -> tuple[Any, str]:
+    """A field of the module's shape (``email``, ``direction``) or of the API's (``data.email``,
+    ``scope.direction``); when both are given they must agree. Returns the value (``None`` when
+    neither is given) and the path to name in an error about it.
+    """
+    value, where = None, '%s.%s' % (path, key)
+    if _present(mapping, outer):
+        inner = mapping[outer]
+        if not isinstance(inner, dict):
+            raise RuleError('%s.%s' % (path, outer), 'must be a mapping, got %s' % _got(inner))
+        _check_keys(inner, (key,), '%s.%s' % (path, outer), what)
+        value, where = inner.get(key), '%s.%s.%s' % (path, outer, key)
+    if _present(mapping, key):
+        if value is not None and value != mapping[key]:
+            raise RuleError(path, '%s %s and %s.%s %s disagree' % (key, _show(mapping[key]), outer, key, _show(value)))
+        value, where = mapping[key], '%s.%s' % (path, key)
+    return value, where
+
+
+def _normalise_action(action: Any, path: str) -> dict[str, Any]:
     if not isinstance(action, dict):
         raise RuleError(path, 'an action must be a mapping, got %s' % _got(action))
     _check_keys(action, ACTION_KEYS, path, 'an action')
@@ -389,18 +411,7 @@ def _normalise_action(action, path):
     if kind not in ACTIONS:
         raise RuleError(path + '.action', 'must be drop or forward, got %s' % _show(kind))
 
-    email = None
-    if _present(action, 'data'):
-        data = action['data']
-        if not isinstance(data, dict):
-            raise RuleError(path + '.data', 'must be a mapping, got %s' % _got(data))
-        _check_keys(data, ('email',), path + '.data', 'action data')
-        email = data.get('email')
-    if _present(action, 'email'):
-        if email is not None and email != action['email']:
-            raise RuleError(path, 'email %s and data.email %s disagree' % (_show(action['email']), _show(email)))
-        email = action['email']
-
+    email = _flat_or_nested(action, 'email', 'data', path, 'action data')[0]
     if kind == 'drop':
         if email is not None:
             raise RuleError(path, 'drop takes no address, got email %s' % _show(email))
@@ -410,21 +421,8 @@ def _normalise_action(action, path):
     return {'action': 'forward', 'data': {'email': validate_email(email, path + '.email')}}
 
 
-def _normalise_direction(rule, path):
-    direction = None
-    where = path + '.direction'
-    if _present(rule, 'scope'):
-        scope = rule['scope']
-        if not isinstance(scope, dict):
-            raise RuleError(path + '.scope', 'must be a mapping, got %s' % _got(scope))
-        _check_keys(scope, ('direction',), path + '.scope', 'scope')
-        direction = scope.get('direction')
-        where = path + '.scope.direction'
-    if _present(rule, 'direction'):
-        if direction is not None and direction != rule['direction']:
-            raise RuleError(path, 'direction %s and scope.direction %s disagree' % (_show(rule['direction']), _show(direction)))
-        direction = rule['direction']
-        where = path + '.direction'
+def _normalise_direction(rule: dict[str, Any], path: str) -> str:
+    direction, where = _flat_or_nested(rule, 'direction', 'scope', path, 'scope')
     if direction is None:
         return 'inbound'
     if direction not in DIRECTIONS:
@@ -432,7 +430,7 @@ def _normalise_direction(rule, path):
     return direction
 
 
-def normalise_rule(rule, path='rule'):
+def normalise_rule(rule: Any, path: str = 'rule') -> dict[str, Any]:
     """Validate one rule (either shape) and return it in the canonical API shape.
 
     The result always has ``condition`` (``{}`` for every message),
@@ -473,18 +471,11 @@ def normalise_rule(rule, path='rule'):
     }
 
 
-def normalise_rules(rules, name='rules'):
-    """Validate and normalise a list of rules; raise :class:`RuleError` on the first bad one (path ``name[i]``)."""
-    if not isinstance(rules, list):
-        raise RuleError(name, 'must be a list of rules, got %s' % _got(rules))
-    return [normalise_rule(rule, '%s[%d]' % (name, index)) for index, rule in enumerate(rules)]
-
-
 # ---------------------------------------------------------------------------
 # What the API returns
 # ---------------------------------------------------------------------------
 
-def _api_tidy(rule):
+def _api_tidy(rule: dict[str, Any]) -> dict[str, Any]:
     """Drop what the API may send as an empty default before strict normalisation.
 
     The API's schema makes every field optional and a protobuf gateway may
@@ -508,82 +499,99 @@ def _api_tidy(rule):
     return tidy
 
 
-def _api_rule(rule, path):
-    """Return ``(normalised_rule, None)`` or ``(unchanged_copy, error_message)``."""
+def _identity(written: Any, validated: bool) -> str:
+    """The canonical key of a rule: its normalised shape with the condition in canonical form
+    (:func:`canonical_condition`), as sorted JSON; a rule that could not be validated by its exact content."""
+    if validated:
+        written = dict(written, condition=canonical_condition(written['condition']))
+    return json.dumps(written, sort_keys=True, separators=(',', ':'), ensure_ascii=False)
+
+
+class Rule(NamedTuple):
+    """One routing rule, parsed once: what is written, and its canonical key.
+
+    ``written`` is the rule in the canonical API shape (:func:`normalise_rule`: the body of a PUT
+    and what the modules return), in the spelling it was given or read in; a rule read from the
+    API that this collection cannot validate is carried as the API's own copy, and ``error`` says
+    why. ``key`` is equal for rules that mean the same to the API: both shapes, missing
+    ``scope``/``terminal``/``condition``, the order of keys inside a condition and ``from`` against
+    ``address:from`` do not matter; order inside lists (``$and``, ``$any``, actions) does. Rules
+    that cannot be validated are compared by their exact content. Never mutate ``written``.
+    """
+
+    written: Any
+    key: str
+    error: Optional[str] = None
+
+
+def parse_rule(rule: Any, path: str = 'rule') -> Rule:
+    """Validate one rule given by the user (either shape); raise :class:`RuleError` naming ``path``."""
+    normal = normalise_rule(rule, path)
+    return Rule(normal, _identity(normal, True))
+
+
+def parse_rules(rules: Any, name: str = 'rules') -> list[Rule]:
+    """Validate a list of rules given by the user; raise :class:`RuleError` on the first bad one (path ``name[i]``)."""
+    if not isinstance(rules, list):
+        raise RuleError(name, 'must be a list of rules, got %s' % _got(rules))
+    return [parse_rule(rule, '%s[%d]' % (name, index)) for index, rule in enumerate(rules)]
+
+
+def _parse_api_rule(rule: Any, path: str) -> Rule:
+    """One rule read from the API, leniently: see :func:`parse_api_rules`."""
     try:
-        if isinstance(rule, dict):
-            return normalise_rule(_api_tidy(rule), path), None
-        return normalise_rule(rule, path), None
+        normal = normalise_rule(_api_tidy(rule) if isinstance(rule, dict) else rule, path)
     except RuleError as exc:
-        return copy.deepcopy(rule), str(exc)
+        raw = copy.deepcopy(rule)
+        return Rule(raw, _identity(raw, False), str(exc))
+    return Rule(normal, _identity(normal, True))
 
 
-def normalise_api_rules(rules):
-    """Leniently normalise the list of rules read from the API.
+def parse_api_rules(rules: Any) -> list[Rule]:
+    """Leniently parse the list of rules read from the API, once per read.
 
-    Every rule this collection understands is returned in the canonical shape
-    (missing ``scope``, ``terminal``, ``condition`` and empty ``data`` filled in
-    or dropped). A rule that does not pass validation -- for example one written
-    by another tool with a key this collection does not know -- is carried
-    through unchanged (deep-copied): the API accepted it, so writing it back as
-    it was is the safest thing to do, and failing would make the info module
-    useless. Use :func:`api_rule_warnings` to tell the user about such rules.
-    ``None`` (no ``rules`` in the answer) is an empty list.
+    Every rule this collection understands is carried in the canonical shape (missing ``scope``,
+    ``terminal``, ``condition`` and empty ``data`` filled in or dropped). A rule that does not pass
+    validation -- for example one written by another tool with a key this collection does not
+    know -- is carried through unchanged (deep-copied), with ``error`` set: the API accepted it,
+    so writing it back as it was is the safest thing to do, and failing would make the info module
+    useless. :func:`api_rule_warnings` tells the user about such rules. ``None`` (no ``rules`` in
+    the answer) is an empty list.
     """
     if rules is None:
         return []
     if not isinstance(rules, list):
         raise RuleError('rules', 'the API returned %s instead of a list' % _got(rules))
-    return [_api_rule(rule, 'rules[%d]' % index)[0] for index, rule in enumerate(rules)]
+    return [_parse_api_rule(rule, 'rules[%d]' % index) for index, rule in enumerate(rules)]
 
 
-def api_rule_warnings(rules):
-    """Messages for the rules read from the API that :func:`normalise_api_rules` had to carry through unchanged."""
-    if not isinstance(rules, list):
-        return []
-    warnings = []
-    for index, rule in enumerate(rules):
-        error = _api_rule(rule, 'rules[%d]' % index)[1]
-        if error is not None:
-            warnings.append('kept a rule this collection cannot validate unchanged: %s' % error)
-    return warnings
+def written(rules: Sequence[Rule]) -> list[Any]:
+    """The rules as written: the body of a PUT, what the modules return."""
+    return [rule.written for rule in rules]
+
+
+def api_rule_warnings(rules: Sequence[Rule]) -> list[str]:
+    """Messages for the rules read from the API that had to be carried through unchanged."""
+    return ['kept a rule this collection cannot validate unchanged: %s' % rule.error for rule in rules if rule.error is not None]
 
 
 # ---------------------------------------------------------------------------
 # Comparing and planning
 # ---------------------------------------------------------------------------
 
-def rule_key(rule):
-    """A hashable identity of a rule, equal for rules that mean the same to the API.
-
-    The rule is normalised leniently first, so both shapes, a missing
-    ``scope``/``terminal``/``condition`` and the order of keys inside a
-    condition do not matter, and its condition is compared in its canonical
-    form (:func:`canonical_condition`: ``from`` is ``address:from``, ``null`` is
-    ``{}``). Order inside lists (``$and``, ``$any``, actions) does matter.
-    Rules that cannot be validated are compared by their exact content.
-    """
-    normal, error = _api_rule(rule, 'rule')
-    if error is None:
-        normal = dict(normal, condition=canonical_condition(normal['condition']))
-    return json.dumps(normal, sort_keys=True, separators=(',', ':'), ensure_ascii=False)
+def same_rules(left: Sequence[Rule], right: Sequence[Rule]) -> bool:
+    """True when two rule lists are the same, rule by rule and in order (see :class:`Rule`'s ``key``)."""
+    return [rule.key for rule in left] == [rule.key for rule in right]
 
 
-def same_rules(left, right):
-    """True when two rule lists are the same, rule by rule and in order (see :func:`rule_key`)."""
-    return [rule_key(rule) for rule in left] == [rule_key(rule) for rule in right]
+def plan(current: Sequence[Rule], wanted: Sequence[Rule], state: str = 'present', exclusive: bool = False,
+         position: str = 'last') -> list[Rule]:
+    """Compute the full rule list to PUT, as a new list.
 
-
-def plan(current, wanted, state='present', exclusive=False, position='last'):
-    """Compute the full rule list to PUT, as a new list of normalised rules.
-
-    ``current`` is the list read from the API and ``wanted`` the user's rules,
-    already validated with :func:`normalise_rules`; both go through
-    :func:`normalise_api_rules` here, so a rule the API returned without
-    ``scope``/``terminal`` compares equal to the same rule written in full.
-    Rules are compared by :func:`rule_key` (canonically: ``from`` and
-    ``address:from`` are one key); a rule that is added is written in the
-    user's spelling, a rule that is there is kept in its stored spelling.
+    ``current`` is the list read from the API (:func:`parse_api_rules`) and ``wanted`` the user's
+    rules (:func:`parse_rules`); nothing is parsed again here. Rules are compared by their key
+    (canonically: ``from`` and ``address:from`` are one key); a rule that is added is written in
+    the user's spelling, a rule that is there is kept in its stored spelling.
 
     * ``present`` + ``exclusive``: exactly ``wanted``, in order, duplicates
       included (the user asked for them); the current list itself when it is
@@ -605,22 +613,20 @@ def plan(current, wanted, state='present', exclusive=False, position='last'):
         raise ValueError('state must be present or absent, got %s' % _show(state))
     if position not in POSITIONS:
         raise ValueError('position must be first or last, got %s' % _show(position))
-    existing = normalise_api_rules(current)
-    wanted = normalise_api_rules(wanted)  # a no-op copy for normalised rules; tolerates the module's shape too
+    existing = list(current)
 
     if state == 'absent':
-        unwanted = set(rule_key(rule) for rule in wanted)
-        return [rule for rule in existing if rule_key(rule) not in unwanted]
+        unwanted = set(rule.key for rule in wanted)
+        return [rule for rule in existing if rule.key not in unwanted]
 
     if exclusive:
-        return existing if same_rules(existing, wanted) else wanted
+        return existing if same_rules(existing, wanted) else list(wanted)
 
-    seen = set(rule_key(rule) for rule in existing)
+    seen = set(rule.key for rule in existing)
     missing = []
     for rule in wanted:
-        key = rule_key(rule)
-        if key not in seen:
-            seen.add(key)
+        if rule.key not in seen:
+            seen.add(rule.key)
             missing.append(rule)
     if position == 'first':
         return missing + existing
@@ -631,21 +637,21 @@ def plan(current, wanted, state='present', exclusive=False, position='last'):
 # Human-readable output for diffs
 # ---------------------------------------------------------------------------
 
-def _describe_action(action):
+def _describe_action(action: dict[str, Any]) -> str:
     if action.get('action') == 'forward':
         return 'forward to %s' % (action.get('data') or {}).get('email')
     return 'drop'
 
 
-def describe_rule(rule, number):
+def describe_rule(rule: Rule, number: int) -> str:
     """One line describing a rule, e.g. ``1. inbound terminal: if {"address:from": "spam@x"} then drop``.
 
     ``number`` is printed as given (callers use 1-based numbers). A rule that
-    cannot be validated is shown as its raw JSON.
+    could not be validated is shown as its raw JSON.
     """
-    normal, error = _api_rule(rule, 'rule')
-    if error is not None:
-        return '%d. (not validated) %s' % (number, _show_full(normal))
+    if rule.error is not None:
+        return '%d. (not validated) %s' % (number, _show_full(rule.written))
+    normal = rule.written
     head = normal['scope']['direction'] + (' terminal' if normal['terminal'] else '')
     actions = ', '.join(_describe_action(action) for action in normal['actions'])
     if not normal['condition']:
@@ -653,13 +659,13 @@ def describe_rule(rule, number):
     return '%d. %s: if %s then %s' % (number, head, _show_full(normal['condition']), actions)
 
 
-def _show_full(value):
+def _show_full(value: Any) -> str:
     try:
         return json.dumps(value, sort_keys=True, ensure_ascii=False)
     except (TypeError, ValueError):
         return repr(value)
 
 
-def diff_text(rules):
+def diff_text(rules: Sequence[Rule]) -> str:
     """The rule list as text for Ansible's diff: one numbered line per rule, ``""`` for no rules."""
     return ''.join(describe_rule(rule, index + 1) + '\n' for index, rule in enumerate(rules))

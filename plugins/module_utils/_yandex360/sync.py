@@ -37,15 +37,19 @@ answered) before the failure, the error carries ``changed`` and the rules as las
 
 from __future__ import annotations
 
+from typing import Any, Callable, Optional, Sequence
+
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._local_lock import DEFAULT_TIMEOUT, exclusive_lock
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.client import Yandex360Client
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import (
+    Rule,
     api_rule_warnings,
     describe_rule,
-    normalise_api_rules,
+    parse_api_rules,
     plan,
-    rule_key,
     same_rules,
+    written,
 )
 
 CONFIRM_ROUNDS = 3
@@ -57,85 +61,101 @@ class ConfirmError(Error):
 
 
 class RulesOutcome(object):
-    """What :func:`sync_rules` found and did: normalised ``before`` and ``after`` lists."""
+    """What :func:`sync_rules` found and did: the ``before`` and ``after`` lists of :class:`~.rules.Rule`."""
 
-    def __init__(self, before, after, warnings, writes=0):
+    def __init__(self, before: list[Rule], after: list[Rule], warnings: list[str], writes: int = 0) -> None:
         self.before = before
         self.after = after
         self.warnings = warnings
         self.writes = writes
 
     @property
-    def changed(self):
+    def changed(self) -> bool:
         return not same_rules(self.before, self.after)
 
 
-def lock_key(api_url, org_id):
+def lock_key(api_url: str, org_id: int) -> str:
     """The lock key of an organisation's rule list: the same for every spelling of the same API URL."""
     return '%s|%d' % (api_url.rstrip('/').lower(), int(org_id))
 
 
-def _unconfirmed(fresh, wanted, state, exclusive):
+def _unconfirmed(fresh: Sequence[Rule], wanted: Sequence[Rule], state: str, exclusive: bool) -> list[str]:
     """Up to five lines saying what, in the list read back, is not as wanted."""
-    fresh = normalise_api_rules(fresh)
-    fresh_keys = set(rule_key(rule) for rule in fresh)
-    wanted_keys = set(rule_key(rule) for rule in wanted)
+    fresh_keys = set(rule.key for rule in fresh)
+    wanted_keys = set(rule.key for rule in wanted)
     if state == 'absent':
-        lines = ['still there: %s' % describe_rule(rule, index + 1) for index, rule in enumerate(fresh) if rule_key(rule) in wanted_keys]
+        lines = ['still there: %s' % describe_rule(rule, index + 1) for index, rule in enumerate(fresh) if rule.key in wanted_keys]
     else:
-        lines = ['missing: %s' % describe_rule(rule, index + 1) for index, rule in enumerate(wanted) if rule_key(rule) not in fresh_keys]
+        lines = ['missing: %s' % describe_rule(rule, index + 1) for index, rule in enumerate(wanted) if rule.key not in fresh_keys]
         if exclusive:
             lines += ['not asked for: %s' % describe_rule(rule, index + 1)
-                      for index, rule in enumerate(fresh) if rule_key(rule) not in wanted_keys]
+                      for index, rule in enumerate(fresh) if rule.key not in wanted_keys]
     return lines[:5] or ['the rules are there, but not in the wanted order or number']
 
 
-def confirm_empty(client, org_id):
+def reads_as(target: Sequence[Rule]) -> Callable[[list[dict[str, Any]]], bool]:
+    """The test of a confirming read after a PUT whose answer was lost: the list read back is ``target``.
+
+    Passed to :meth:`~._yandex360.client.Yandex360Client.set_rules` as ``took_effect``, so the
+    client itself knows nothing of the rules grammar.
+    """
+    def took_effect(read: list[dict[str, Any]]) -> bool:
+        return same_rules(parse_api_rules(read), target)
+    return took_effect
+
+
+def read_rules(client: Yandex360Client, org_id: int) -> list[Rule]:
+    """The organisation's rule list, read and parsed once."""
+    return parse_api_rules(client.get_rules(org_id))
+
+
+def confirm_empty(client: Yandex360Client, org_id: int) -> list[Rule]:
     """An empty rule list about to be written over, read a second time; returns that read.
 
     The whole list is replaced by every write, so one glitch that answered "no rules" (a proxy's
     empty ``{}``) would wipe an organisation's rules. Issue 18: an empty list read just before a
     write is confirmed by a second read; when the second read shows rules, the plan is made from it.
     """
-    return client.get_rules(org_id)
+    return read_rules(client, org_id)
 
 
-def sync_rules(client, org_id, wanted, state='present', exclusive=False, position='last', check_mode=False,
-               lock_timeout=DEFAULT_TIMEOUT, rounds=CONFIRM_ROUNDS, lock_base=None, lock_dir=None):
+def sync_rules(client: Yandex360Client, org_id: int, wanted: Sequence[Rule], state: str = 'present', exclusive: bool = False,
+               position: str = 'last', check_mode: bool = False, lock_timeout: float = DEFAULT_TIMEOUT,
+               rounds: int = CONFIRM_ROUNDS, lock_base: Optional[str] = None, lock_dir: Optional[str] = None) -> RulesOutcome:
     """Read, plan, write and confirm; return a :class:`RulesOutcome`.
 
-    ``wanted`` must already be validated (:func:`._routing_rules.normalise_rules`), so nothing
-    is written when a rule is bad. A second identical run reads once and writes nothing.
+    ``wanted`` are the user's rules, already parsed (:func:`._yandex360.rules.parse_rules`), so
+    nothing is written when a rule is bad. Each answer of the API is parsed once
+    (:func:`read_rules`). A second identical run reads once and writes nothing.
     """
-    options = dict(state=state, exclusive=exclusive, position=position)
+    def replan(current: list[Rule]) -> list[Rule]:
+        return plan(current, wanted, state=state, exclusive=exclusive, position=position)
+
     if check_mode:
-        current = client.get_rules(org_id)
-        return RulesOutcome(normalise_api_rules(current), plan(current, wanted, **options), api_rule_warnings(current))
+        current = read_rules(client, org_id)
+        return RulesOutcome(current, replan(current), api_rule_warnings(current))
 
     what = 'the routing rules of Yandex 360 organisation %s' % org_id
     with exclusive_lock(LOCK_NAMESPACE, lock_key(client.api_url, org_id), timeout=lock_timeout, what=what, base=lock_base,
                         shared_dir=lock_dir):
-        current = client.get_rules(org_id)
-        before = normalise_api_rules(current)
-        warnings = api_rule_warnings(current)
-        target = plan(current, wanted, **options)
+        before = read_rules(client, org_id)
+        target = replan(before)
         if same_rules(before, target):
-            return RulesOutcome(before, before, warnings)
-        if not current:
-            current = confirm_empty(client, org_id)
-            before = normalise_api_rules(current)
-            warnings = api_rule_warnings(current)
-            target = plan(current, wanted, **options)
+            return RulesOutcome(before, before, api_rule_warnings(before))
+        if not before:
+            before = confirm_empty(client, org_id)
+            target = replan(before)
             if same_rules(before, target):
-                return RulesOutcome(before, before, warnings)
-        known = None  # the list as last written or read, once a write was confirmed
+                return RulesOutcome(before, before, api_rule_warnings(before))
+        warnings = api_rule_warnings(before)
+        known: Optional[list[Rule]] = None  # the list as last written or read, once a write was confirmed
         try:
             for writes in range(1, rounds + 1):
-                client.set_rules(org_id, target)
-                known = normalise_api_rules(target)
-                fresh = client.get_rules(org_id)
-                known = normalise_api_rules(fresh)
-                target = plan(fresh, wanted, **options)
+                client.set_rules(org_id, written(target), reads_as(target))
+                known = target
+                fresh = read_rules(client, org_id)
+                known = fresh
+                target = replan(fresh)
                 if same_rules(target, fresh):
                     return RulesOutcome(before, known, warnings, writes)
             raise ConfirmError(
@@ -145,5 +165,5 @@ def sync_rules(client, org_id, wanted, state='present', exclusive=False, positio
                 'undo each other forever.' % (rounds, '; '.join(_unconfirmed(fresh, wanted, state, exclusive))))
         except Error as exc:
             if known is not None:
-                exc.result = dict(changed=True, rules=known)
+                exc.result = dict(changed=True, rules=written(known))
             raise

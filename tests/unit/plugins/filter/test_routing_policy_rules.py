@@ -13,7 +13,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.mailops.hosted_mail.plugins.filter.routing_policy_rules import routing_policy_rules
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import normalise_rules
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import parse_rules
 
 
 def test_the_policy_in_order_and_accepted_by_the_module():
@@ -25,7 +25,7 @@ def test_the_policy_in_order_and_accepted_by_the_module():
     assert [rule.get('direction') for rule in rules[2:6]] == ['inbound', 'outbound', 'inbound', 'outbound']
     assert rules[2]['condition'] == {'address:tocc': 'anna@example.com'} and rules[3]['condition'] == {'address:from': 'anna@example.com'}
     assert rules[4]['condition'] == {} and rules[-1] == raw
-    normalise_rules(rules)  # the module accepts every rule
+    parse_rules(rules)  # the module accepts every rule (RuleError if not)
 
 
 def test_a_comma_separated_string_is_a_list():
@@ -45,3 +45,12 @@ def test_bad_forward_addresses_and_directions_are_refused_together():
         routing_policy_rules([], forwards=[dict(to='anna', forward_to='boss@example.com', direction='sideways')], archive_to='archive')
     message = str(caught.value)
     assert 'routing_policy_forwards[0].to' in message and 'direction' in message and 'routing_policy_archive_to' in message
+
+
+def test_forward_addresses_pass_the_rules_grammar_check_and_keep_their_spelling():
+    rules = routing_policy_rules([], forwards=[dict(to=' Anna@Example.com ', forward_to='Boss@Example.com ')])
+    assert rules == [{'direction': 'inbound', 'condition': {'address:tocc': 'Anna@Example.com'},
+                      'actions': [{'action': 'forward', 'email': 'Boss@Example.com'}]}]
+    with pytest.raises(AnsibleFilterError) as caught:
+        routing_policy_rules([], forwards=[dict(to='anna@example.com')])
+    assert 'routing_policy_forwards[0].forward_to: the address must be a string, got null' in str(caught.value)

@@ -16,6 +16,8 @@ from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import NetAngelsClient
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rules import is_disabled
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.client import Yandex360Client
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import parse_api_rules
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.sync import reads_as
 
 KEY = 'sandbox-api-key-0123456789'
 OAUTH = 'sandbox-oauth-token-0123456789'
@@ -173,7 +175,7 @@ def test_yandex_rules_round_trip_and_survive_faults(sandbox, no_sleep):
               'scope': {'direction': 'inbound'}, 'terminal': True}]
     client = Yandex360Client(_http.Transport(), OAUTH, api_url=sandbox.url)
     sandbox.set_faults([{'kind': '500', 'next': 1, 'method': 'PUT'}, {'kind': 'lost_response', 'next': 1, 'method': 'PUT'}])
-    client.set_rules(ORG, rules)
+    client.set_rules(ORG, rules, reads_as(parse_api_rules(rules)))
     assert client.get_rules(ORG) == [{'condition': {'address:from': 'spam@example.com'}, 'actions': [{'action': 'drop'}], 'terminal': True}]
     assert len(no_sleep) == 2
 

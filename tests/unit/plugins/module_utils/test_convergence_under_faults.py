@@ -19,7 +19,7 @@ import pytest
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailbox import manage_aliases, manage_mailbox
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import NetAngelsClient
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import normalise_rules
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import parse_rules
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.sync import sync_rules
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.client import Yandex360Client
 
@@ -73,7 +73,7 @@ def tasks_for(sandbox, lock_base, i):
 
 
 def rule(i):
-    return normalise_rules([{'condition': {'address:from': 'r1.spam%d@example.com' % i}, 'actions': [{'action': 'drop'}]}])
+    return parse_rules([{'condition': {'address:from': 'r1.spam%d@example.com' % i}, 'actions': [{'action': 'drop'}]}])
 
 
 def seed_targets(sandbox):

@@ -18,8 +18,8 @@ from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.bulk import manage_mailboxes
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailbox import manage_aliases
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import NetAngelsClient
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.sync import sync_rules
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import normalise_rules
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.sync import reads_as, sync_rules
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import parse_api_rules, parse_rules
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.client import Yandex360Client
 
 KEY = 'sandbox-api-key-0123456789'
@@ -77,13 +77,13 @@ def test_a_mailbox_list_of_the_wrong_shape_is_an_error_not_an_empty_domain(sandb
 def test_an_empty_or_foreign_rule_list_never_wipes_the_organisations_rules(sandbox, body, tmp_path):
     """The defect: an empty 200 body read as "no rules", and an additive rule replaced all of them."""
     api = yandex(sandbox)
-    api.set_rules(ORG, THREE_RULES)
+    api.set_rules(ORG, THREE_RULES, reads_as(parse_api_rules(THREE_RULES)))
     before = api.get_rules(ORG)
     assert len(before) == 3
     puts = len(sandbox.requests('PUT', RULES))
     sandbox.set_faults([{'kind': '200', 'body': body, 'method': 'GET', 'path': RULES, 'next': 1}])
     with pytest.raises(_http.InvalidResponseError, match='nothing was planned or written'):
-        sync_rules(api, ORG, normalise_rules([DROP_SPAM]), lock_base=str(tmp_path))
+        sync_rules(api, ORG, parse_rules([DROP_SPAM]), lock_base=str(tmp_path))
     sandbox.clear_faults()
     assert api.get_rules(ORG) == before
     assert len(sandbox.requests('PUT', RULES)) == puts, 'nothing written'
@@ -92,10 +92,10 @@ def test_an_empty_or_foreign_rule_list_never_wipes_the_organisations_rules(sandb
 def test_one_empty_object_just_before_a_write_is_read_again(sandbox, tmp_path):
     """``{}`` means "no rules" (an assumption), but one glitch must not wipe them: the second read wins."""
     api = yandex(sandbox)
-    api.set_rules(ORG, THREE_RULES)
+    api.set_rules(ORG, THREE_RULES, reads_as(parse_api_rules(THREE_RULES)))
     before = api.get_rules(ORG)
     sandbox.set_faults([{'kind': '200', 'body': '{}', 'method': 'GET', 'path': RULES, 'next': 1}])
-    outcome = sync_rules(api, ORG, normalise_rules([DROP_SPAM]), lock_base=str(tmp_path))
+    outcome = sync_rules(api, ORG, parse_rules([DROP_SPAM]), lock_base=str(tmp_path))
     after = api.get_rules(ORG)
     assert len(after) == len(before) + 1 and after[:len(before)] == before
     assert outcome.changed is True

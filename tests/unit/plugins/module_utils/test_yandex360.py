@@ -12,6 +12,8 @@ import requests
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.client import Yandex360Client
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import parse_api_rules
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.sync import reads_as
 
 RULES = 'https://y.test/admin/v1/org/42/mail/routing/rules'
 TOKEN = 'oauth-0123456789'
@@ -36,13 +38,13 @@ def test_missing_rules_key_is_an_empty_list(http):
 def test_set_rules_replaces_the_list(http):
     rules = [{'condition': {}, 'actions': [{'action': 'drop'}], 'scope': {'direction': 'inbound'}, 'terminal': False}]
     http.expect('PUT', RULES, body={}, json_body={'rules': rules})
-    client().set_rules(42, rules)
+    client().set_rules(42, rules, reads_as(parse_api_rules(rules)))
 
 
 def test_set_rules_is_retried_because_put_is_idempotent(http, no_sleep):
     http.expect('PUT', RULES, status=503, headers={'Retry-After': '1'})
     http.expect('PUT', RULES, body={})
-    client().set_rules(42, [])
+    client().set_rules(42, [], reads_as([]))
     assert no_sleep == [1.0]
 
 
@@ -54,7 +56,7 @@ DROP_SPAM = {'condition': {'address:from': 'spam@example.com'}, 'actions': [{'ac
 def test_set_rules_is_sent_again_without_a_read_after_a_lost_answer(http, no_sleep, lost):
     http.expect('PUT', RULES, **lost)
     http.expect('PUT', RULES, body={})
-    client().set_rules(42, [DROP_SPAM])
+    client().set_rules(42, [DROP_SPAM], reads_as(parse_api_rules([DROP_SPAM])))
 
 
 def test_when_the_budget_is_spent_a_read_showing_the_rules_written_counts(http, no_sleep):
@@ -62,7 +64,7 @@ def test_when_the_budget_is_spent_a_read_showing_the_rules_written_counts(http, 
     http.expect('PUT', RULES, raises=requests.exceptions.ConnectionError('dropped'))
     http.expect('GET', RULES, body={'rules': [{'condition': {'address:from': 'spam@example.com'}, 'actions': [{'action': 'drop'}],
                                                'terminal': True}]})  # read back without the default scope
-    Yandex360Client(_http.Transport(max_retries=1), TOKEN, api_url='https://y.test').set_rules(42, [DROP_SPAM])
+    Yandex360Client(_http.Transport(max_retries=1), TOKEN, api_url='https://y.test').set_rules(42, [DROP_SPAM], reads_as(parse_api_rules([DROP_SPAM])))
 
 
 def test_when_the_budget_is_spent_a_read_showing_other_rules_fails(http, no_sleep):
@@ -70,7 +72,7 @@ def test_when_the_budget_is_spent_a_read_showing_other_rules_fails(http, no_slee
     http.expect('PUT', RULES, status=502)
     http.expect('GET', RULES, body={'rules': []})
     with pytest.raises(_http.ServerError, match='after 1 retries'):
-        Yandex360Client(_http.Transport(max_retries=1), TOKEN, api_url='https://y.test').set_rules(42, [DROP_SPAM])
+        Yandex360Client(_http.Transport(max_retries=1), TOKEN, api_url='https://y.test').set_rules(42, [DROP_SPAM], reads_as(parse_api_rules([DROP_SPAM])))
 
 
 def test_errors_carry_the_vendor_message_without_the_token(http):

@@ -17,6 +17,8 @@ import time
 import pytest
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _local_lock
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360 import rules as rules_grammar
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360 import sync as rules_sync
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.sync import LOCK_NAMESPACE, lock_key
 from ansible_collections.mailops.hosted_mail.plugins.modules import yandex360_routing_rules, yandex360_routing_rules_info
 
@@ -207,6 +209,39 @@ def test_one_key_in_two_spellings_in_one_mapping_fails_before_any_request(http, 
     assert result['failed'] is True
     assert result['msg'].startswith('The routing rules are not valid: rules[0].condition: "address:from" and "from" are the same key')
     assert http.requests == []
+
+
+# ---------------------------------------------------------------------------
+# Rules are parsed once (issue 19): each rule given once per run, each answer once per read
+# ---------------------------------------------------------------------------
+
+@pytest.fixture
+def parse_counts(monkeypatch):
+    """How often the one rule parser (``normalise_rule``) and the answer parser (``parse_api_rules``) ran."""
+    counts = dict(normalise_rule=0, parse_api_rules=0)
+
+    def counting(name, function):
+        def wrapper(*args, **kwargs):
+            counts[name] += 1
+            return function(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(rules_grammar, 'normalise_rule', counting('normalise_rule', rules_grammar.normalise_rule))
+    monkeypatch.setattr(rules_sync, 'parse_api_rules', counting('parse_api_rules', rules_sync.parse_api_rules))
+    return counts
+
+
+@pytest.mark.parametrize('diff', [False, True])
+def test_each_rule_is_parsed_once_per_run_and_each_answer_once_per_read(http, run_module, parse_counts, diff):
+    # Before issue 19 this run (3 rules, a write and its confirming read) made 59 normalise_rule
+    # (65 with diff), 32 rule_key and 7 normalise_api_rules calls.
+    first_read, confirming_read = [OTHER_READ, SPAM_SENDER_READ], [OTHER_READ, SPAM_SENDER_READ, INVOICES_READ, DEPARTED_READ]
+    http.expect('GET', RULES, body={'rules': first_read})
+    http.expect('PUT', RULES, body={}, json_body={'rules': [OTHER_API, SPAM_SENDER_API, INVOICES_API, DEPARTED_API]})
+    http.expect('GET', RULES, body={'rules': confirming_read})
+    result = run_rules(run_module, rules=[INVOICES, SPAM_SENDER, DEPARTED], diff=diff)
+    assert result['changed'] is True
+    assert parse_counts == dict(normalise_rule=3 + len(first_read) + len(confirming_read), parse_api_rules=2)
 
 
 # ---------------------------------------------------------------------------
