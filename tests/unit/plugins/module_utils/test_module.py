@@ -11,11 +11,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error, InputError
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._local_lock import LockError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._module.runner import option_problems, secret_values, shape_problems
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import RuleError
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.sync import ConfirmError
 
 SPEC = dict(
     token=dict(type='str', no_log=True, aliases=['secret']),
@@ -119,13 +116,6 @@ def test_every_problem_is_reported_at_once_and_no_secret_is_repeated():
 
 
 # -- the error family -------------------------------------------------------------------------------
-
-def test_every_expected_failure_is_an_error_and_bad_input_is_also_a_value_error():
-    for cls in (_http.ApiError, _http.TransportError, _http.RequestError, InputError, RuleError, LockError, ConfirmError):
-        assert issubclass(cls, Error)
-    assert issubclass(InputError, ValueError) and issubclass(RuleError, ValueError)
-    assert not issubclass(ValueError, Error)
-
 
 def test_prefixed_keeps_the_class_and_everything_it_carries():
     error = _http.RequestError('PUT https://api.test/x/: HTTP 400: no', status=400, vendor_message='no', details={'detail': 'no'},

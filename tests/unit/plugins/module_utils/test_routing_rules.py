@@ -138,10 +138,6 @@ def test_normalise_rules_needs_a_list(rules):
     assert 'must be a list of rules' in str(excinfo.value)
 
 
-def test_rule_error_is_a_value_error():
-    assert issubclass(RuleError, ValueError)
-
-
 # ---------------------------------------------------------------------------
 # Lenient normalisation of what the API returns
 # ---------------------------------------------------------------------------
