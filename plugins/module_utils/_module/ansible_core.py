@@ -7,7 +7,7 @@
 
 """The one place the collection relies on ansible-core internals, each with a fallback.
 
-:class:`~._module.CollectionModule` registers every secret as soon as the parameters are read,
+:class:`~._module.runner.CollectionModule` registers every secret as soon as the parameters are read,
 before ansible-core validates them. For that it hooks ``AnsibleModule._load_params`` and, to fail
 at once on a malformed nested option, calls ``AnsibleModule._set_internal_properties`` (which
 applies ``_ansible_check_mode``, ``_ansible_no_log`` and the like) before ``__init__`` would.

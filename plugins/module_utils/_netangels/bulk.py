@@ -19,7 +19,7 @@ A planner over one page-walk, in four steps:
    ``BATCH_CREATE_LIMIT`` rows. An upload whose answer is lost or fails is never resent blindly:
    the domain is read again, and only the mailboxes still missing go into the next upload;
 4. every other write (the fields an upload cannot set, passwords, disable, delete) runs per
-   mailbox, with the single-mailbox module's writers and sequence (:func:`._mailbox.converge`),
+   mailbox, with the single-mailbox module's writers and sequence (:func:`._netangels.mailbox.converge`),
    in ``concurrency`` threads. A mailbox that fails does not stop the others.
 
 Check mode runs steps 1, 2 and the same per-mailbox sequence through a :class:`CheckWriter`, so it
@@ -33,14 +33,14 @@ from typing import Any, NamedTuple
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.credentials import Credentials
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import ApiError, RateLimitError, RequestError
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import (
+    BATCH_CREATE_LIMIT, AlreadyThere, batch_csv, batch_error_line, says_already)
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.credentials import Credentials
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailbox import (
     PASSWORD_NOTE, CheckWriter, LiveWriter, converge, mailbox_inputs, state_refusal)
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailboxes_csv import read_mailboxes_csv
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import (
-    BATCH_CREATE_LIMIT, AlreadyThere, batch_csv, batch_error_line, says_already)
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rules import is_disabled, parse_aliases
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.target import resolve_target
 
@@ -144,7 +144,7 @@ def _update_password(password, params):
 def validate_rows(raw_rows, params, problems=None):
     """Validate every row; return the :class:`Row` list or raise InputError naming every problem.
 
-    Each row goes through ``netangels_mailbox``'s own validators (:func:`._mailbox.mailbox_inputs`).
+    Each row goes through ``netangels_mailbox``'s own validators (:func:`._netangels.mailbox.mailbox_inputs`).
     A name given twice, and an address in another domain, are problems too.
     """
     problems = list(problems or [])

@@ -151,7 +151,7 @@ class LiveWriter(object):
     """Performs each step through the client; every failure names the step.
 
     ``steps`` lists the writes attempted, ``done`` those the API confirmed. A write the API refused
-    because its wanted state already held (the client answers :class:`~._netangels.AlreadyThere`)
+    because its wanted state already held (the client answers :class:`~._netangels.client.AlreadyThere`)
     is in neither: it changed nothing in this run. ``last`` is the last mailbox a write answered
     with (None before the first), what a task that fails half-way knows of the mailbox when it
     cannot read it again.

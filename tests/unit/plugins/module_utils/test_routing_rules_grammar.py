@@ -56,6 +56,14 @@ class Refused(NamedTuple):
     path: str
     fragment: str
 
+    def raised_by(self, call, *args):
+        """Assert that ``call(*args)`` raises a RuleError naming this path, with this fragment in its message."""
+        with pytest.raises(RuleError) as excinfo:
+            call(*args)
+        assert excinfo.value.path == self.path
+        assert str(excinfo.value).startswith(self.path + ': ')
+        assert self.fragment in str(excinfo.value)
+
 
 CONDITIONS = [
     # Valid: the sandbox stores it as written; the collection keeps it as written and compares it canonically.
@@ -217,11 +225,7 @@ def _sandbox_put(rule):
 @pytest.mark.parametrize('condition, expected', CONDITIONS)
 def test_condition_grammar_in_the_collection_and_the_sandbox(condition, expected):
     if isinstance(expected, Refused):
-        with pytest.raises(RuleError) as excinfo:
-            validate_condition(condition, 'c')
-        assert excinfo.value.path == expected.path
-        assert str(excinfo.value).startswith(expected.path + ': ')
-        assert expected.fragment in str(excinfo.value)
+        expected.raised_by(validate_condition, condition, 'c')
         with pytest.raises(sandbox.RuleError) as sandbox_excinfo:
             _sandbox_put(_rule(condition))
         assert str(sandbox_excinfo.value).startswith('rules[0].condition')
@@ -361,11 +365,7 @@ RULES = [
 def test_rule_grammar(rule, expected):
     given = copy.deepcopy(rule)
     if isinstance(expected, Refused):
-        with pytest.raises(RuleError) as excinfo:
-            parse_rule(rule, 'rules[0]')
-        assert excinfo.value.path == expected.path
-        assert str(excinfo.value).startswith(expected.path + ': ')
-        assert expected.fragment in str(excinfo.value)
+        expected.raised_by(parse_rule, rule, 'rules[0]')
         return
     parsed = parse_rule(rule, 'rules[0]')
     assert parsed.written == expected
