@@ -5,6 +5,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
 DOCUMENTATION = r'''
 name: differing_hosts
 short_description: The hosts that give a role other values than the first host
@@ -46,10 +49,10 @@ _value:
 '''
 
 
-def differing_hosts(hosts, values):
+def differing_hosts(hosts: Iterable[str], values: Iterable[Mapping[str, Any] | None]) -> list[str]:
     """One line per host whose mapping differs from the first host's (variable names only)."""
     hosts, values = list(hosts), list(values)
-    lines = []
+    lines: list[str] = []
     if not hosts:
         return lines
     first = values[0] or {}
@@ -62,5 +65,5 @@ def differing_hosts(hosts, values):
 
 
 class FilterModule(object):
-    def filters(self):
+    def filters(self) -> dict[str, Callable[..., Any]]:
         return {'differing_hosts': differing_hosts}

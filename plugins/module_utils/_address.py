@@ -16,6 +16,7 @@ Ansible. The API sandbox mirrors it (``tests/sandbox/assumptions.py``: ``EMAIL_R
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 
@@ -25,7 +26,7 @@ _DOMAIN_LABEL = r'[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?'
 _ADDRESS_RE = re.compile(r"^[A-Za-z0-9.!#$%%&'*+/=?^_`{|}~-]+@%s(?:\.%s)+$" % (_DOMAIN_LABEL, _DOMAIN_LABEL))
 
 
-def normalise_address(value):
+def normalise_address(value: Any) -> str:
     """A forwarding address as NetAngels stores it: stripped and lower-cased. Raises InputError.
 
     Assumption (undocumented by both vendors): ``local@domain.tld`` (a dotted domain, the usual

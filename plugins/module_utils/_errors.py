@@ -18,6 +18,10 @@ No Ansible here: vendor clients, the sandbox's tests and roles' helpers use thes
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
+E = TypeVar('E', bound='Error')
+
 
 class Error(Exception):
     """An expected failure, with a message a mail administrator understands.
@@ -27,17 +31,17 @@ class Error(Exception):
     failed); the runner adds it to the failure. ``None`` when nothing was done.
     """
 
-    result = None
+    result: dict[str, Any] | None = None
 
     @property
-    def message(self):
+    def message(self) -> str:
         """The full message (``str(error)``)."""
         return str(self.args[0]) if self.args else ''
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.message
 
-    def prefixed(self, context):
+    def prefixed(self: E, context: str) -> E:
         """The same error (class, attributes, partial result) with ``context: `` before its message.
 
         The one way to say which step failed: ``raise error.prefixed('setting its password') from error``.

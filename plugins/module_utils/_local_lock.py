@@ -39,6 +39,7 @@ import os
 import stat
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error
@@ -55,7 +56,7 @@ class PrivateDirectoryError(ValueError):
     """A directory that must be private to the current user is not, or cannot be created."""
 
 
-def private_directory(path, what='directory', create=True):
+def private_directory(path: str, what: str = 'directory', create: bool = True) -> str | None:
     """``path`` if it is a private directory of the current user; raise PrivateDirectoryError if not.
 
     Private: a real directory (not a symlink), owned by the current user, with no access for group
@@ -82,16 +83,18 @@ def private_directory(path, what='directory', create=True):
     return path
 
 
-def lock_directory(base=None):
+def lock_directory(base: str | None = None) -> str:
     """The private lock directory for the current user, created if needed; raise LockError if unsafe."""
     base = base or tempfile.gettempdir()
     try:
-        return private_directory(os.path.join(base, 'mailops.hosted_mail-locks-%d' % os.getuid()), 'lock directory')
+        path = os.path.join(base, 'mailops.hosted_mail-locks-%d' % os.getuid())
+        private_directory(path, 'lock directory')
+        return path
     except PrivateDirectoryError as exc:
         raise LockError(str(exc)) from None
 
 
-def lock_path(namespace, key, base=None, shared_dir=None):
+def lock_path(namespace: str, key: str, base: str | None = None, shared_dir: str | None = None) -> str:
     """Path of the lock file for ``key`` (any string) in ``namespace`` (a short word).
 
     In ``shared_dir`` when given (see :func:`shared_lock_directory`), else in the private
@@ -102,7 +105,7 @@ def lock_path(namespace, key, base=None, shared_dir=None):
     return os.path.join(directory, '%s-%s.lock' % (namespace, digest))
 
 
-def shared_lock_directory(path):
+def shared_lock_directory(path: str) -> str:
     """``path`` if it is an existing directory; raise LockError if not.
 
     It is never created: a missing directory means the shared volume is not there, and a lock in
@@ -119,8 +122,9 @@ def shared_lock_directory(path):
 
 
 @contextmanager
-def exclusive_lock(namespace, key, timeout=DEFAULT_TIMEOUT, what='this resource', base=None, clock=None, sleep=None,
-                   shared_dir=None):
+def exclusive_lock(namespace: str, key: str, timeout: float = DEFAULT_TIMEOUT, what: str = 'this resource', base: str | None = None,
+                   clock: Callable[[], float] | None = None, sleep: Callable[[float], None] | None = None,
+                   shared_dir: str | None = None) -> Iterator[str]:
     """Hold an exclusive lock on ``key`` for the ``with`` block; wait at most ``timeout`` seconds.
 
     ``what`` names the protected thing in the timeout message, e.g. ``'the routing rules of
@@ -161,7 +165,7 @@ def exclusive_lock(namespace, key, timeout=DEFAULT_TIMEOUT, what='this resource'
         os.close(fd)
 
 
-def _share(fd):
+def _share(fd: int) -> None:
     """Let other users (job containers may run as other uids) open a lock file this user owns.
 
     Only a plain file with one name is touched: never a file that someone linked in under the

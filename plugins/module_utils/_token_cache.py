@@ -36,20 +36,22 @@ import hashlib
 import json
 import os
 import stat
+from collections.abc import Callable
 import tempfile
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._files import write_atomically
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._local_lock import PrivateDirectoryError, private_directory
 
 MAX_FILE_SIZE = 65536
 WHAT = 'NetAngels token cache directory'
 
 
-def default_directory():
+def default_directory() -> str:
     """The default cache directory of the current user (in the system's temporary directory)."""
     return os.path.join(tempfile.gettempdir(), 'mailops.hosted_mail-tokens-%d' % os.getuid())
 
 
-def cache_file_name(api_key, gateway_url):
+def cache_file_name(api_key: str, gateway_url: str) -> str:
     """The file name for the token of ``api_key`` at ``gateway_url``: a hash of both, never the key."""
     digest = hashlib.sha256(('netangels-token\0%s\0%s' % (gateway_url, api_key)).encode('utf-8')).hexdigest()
     return 'netangels-%s.json' % digest
@@ -58,21 +60,22 @@ def cache_file_name(api_key, gateway_url):
 class TokenCache(object):
     """The cached token of one API key at one token gateway."""
 
-    def __init__(self, api_key, gateway_url, directory=None, read_only=False, warn=None):
+    def __init__(self, api_key: str, gateway_url: str, directory: str | None = None, read_only: bool = False,
+                 warn: Callable[[str], None] | None = None) -> None:
         self.directory = directory or default_directory()
         self.path = os.path.join(self.directory, cache_file_name(api_key, gateway_url))
         self.read_only = read_only
         self._warn = warn
         self._unusable = False
 
-    def _give_up(self, reason):
+    def _give_up(self, reason: str) -> None:
         """Stop using the cache for this task, and say why (once)."""
         if not self._unusable and self._warn is not None:
             self._warn('The NetAngels token cache is not used: %s. The API key is exchanged for a token in every task '
                        'instead; fix the directory, set token_cache_dir, or set token_cache to false.' % reason)
         self._unusable = True
 
-    def load(self):
+    def load(self) -> str | None:
         """The cached token, or None when there is none (or it cannot be used safely)."""
         if self._unusable:
             return None
@@ -103,30 +106,19 @@ class TokenCache(object):
             return None  # damaged or foreign content: a miss; the next store replaces it
         return token if isinstance(token, str) and token else None
 
-    def store(self, token):
+    def store(self, token: str) -> None:
         """Cache ``token`` (atomically, mode 0600). Nothing happens in read-only (check) mode."""
         if self.read_only or self._unusable:
             return
         try:
             private_directory(self.directory, WHAT, create=True)
-            fd, temporary = tempfile.mkstemp(prefix='.netangels-', suffix='.tmp', dir=self.directory)
+            write_atomically(self.path, json.dumps({'token': token}).encode('utf-8'), 0o600)
         except PrivateDirectoryError as exc:
             self._give_up(str(exc))
-            return
-        except OSError as exc:
-            self._give_up('cannot write in %s: %s' % (self.directory, exc.strerror))
-            return
-        try:
-            with os.fdopen(fd, 'w') as handle:
-                json.dump({'token': token}, handle)
-            os.replace(temporary, self.path)
         except OSError as exc:
             self._give_up('cannot write %s: %s' % (self.path, exc.strerror))
-        finally:
-            if os.path.lexists(temporary):
-                os.unlink(temporary)
 
-    def drop(self, token):
+    def drop(self, token: str) -> None:
         """Forget ``token`` because the API refused it, unless another task already cached a newer one.
 
         Nothing happens in read-only (check) mode.

@@ -14,11 +14,11 @@ import pytest
 from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import runner as _module
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import specs
 from ansible_collections.mailops.hosted_mail.tests.controller.awx_credentials import CredentialTypeError, render_env, validate
 from ansible_collections.mailops.hosted_mail.tests.controller.runner_job import COLLECTION_ROOT, Job, load_credential_type, make_private_data_dir
 
-SPECS = {'netangels': _module.netangels_argument_spec(), 'yandex360': _module.yandex360_argument_spec()}
+SPECS = {'netangels': specs.netangels_argument_spec(), 'yandex360': specs.yandex360_argument_spec()}
 TYPES = sorted(SPECS)
 
 

@@ -27,6 +27,7 @@ Where the cores differ in what a user sees, this module makes them the same:
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ansible.module_utils import basic
 from ansible.module_utils.common.parameters import PASS_BOOLS, PASS_VARS
@@ -34,7 +35,7 @@ from ansible.module_utils.common.parameters import PASS_BOOLS, PASS_VARS
 _CLASS_NAME = re.compile(r"<class '([A-Za-z_][A-Za-z0-9_.]*)'>")
 
 
-def load_params(module):
+def load_params(module: basic.AnsibleModule) -> None:
     """Set ``module.params`` from the module's input, as ``AnsibleModule._load_params`` does.
 
     Fallback: the module-level ``basic._load_params()``, which ansible-core documents for "very
@@ -47,7 +48,7 @@ def load_params(module):
         module.params = basic._load_params()  # pylint: disable=protected-access
 
 
-def set_internal_properties(module):
+def set_internal_properties(module: basic.AnsibleModule) -> None:
     """Apply the ``_ansible_*`` parameters (check mode, no_log, diff, verbosity...) to ``module`` now.
 
     Fallback: the same loop over ``PASS_VARS`` that ansible-core runs (public in
@@ -66,11 +67,11 @@ def set_internal_properties(module):
             setattr(module, attribute, default)
 
 
-def same_message(msg):
+def same_message(msg: Any) -> Any:
     """``msg`` with every ``<class 'X'>`` written ``X``, as ansible-core 2.19 and later write it."""
     return _CLASS_NAME.sub(r'\1', msg) if isinstance(msg, str) else msg
 
 
-def log_text(msg):
+def log_text(msg: Any) -> Any:
     """``msg`` as syslog and the journal accept it on every core: a NUL character is written ``\\x00``."""
     return msg.replace('\x00', '\\x00') if isinstance(msg, str) else msg

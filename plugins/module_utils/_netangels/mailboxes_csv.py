@@ -292,12 +292,12 @@ def parse_workbook(data: bytes) -> tuple[list[tuple[int, dict[str, Any]]], list[
     except ImportError:
         raise InputError('src: reading an .xlsx workbook needs the Python library openpyxl on the host that runs the '
                          'module (pip install openpyxl; the collection\'s execution environment has it). Or save the sheet '
-                         'as "CSV UTF-8 (Comma delimited)" and give that file')
+                         'as "CSV UTF-8 (Comma delimited)" and give that file') from None
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # pylint: disable=broad-exception-caught  # openpyxl raises many kinds for a damaged file
         raise InputError('src: the .xlsx workbook cannot be read (%s); save it again, or save the sheet as CSV UTF-8'
-                         % type(exc).__name__)
+                         % type(exc).__name__) from None
     try:
         sheet = book.worksheets[0]
         records = [(line, [_workbook_cell(value) for value in row])
@@ -313,7 +313,7 @@ def read_mailboxes_csv(path: str, encoding: str = 'auto') -> tuple[list[tuple[in
         with open(path, 'rb') as handle:
             data = handle.read(MAX_FILE_SIZE + 1)
     except (IOError, OSError) as exc:
-        raise InputError('src: cannot read %s: %s' % (path, exc.strerror or exc))
+        raise InputError('src: cannot read %s: %s' % (path, exc.strerror or exc)) from None
     if len(data) > MAX_FILE_SIZE:
         raise InputError('src: %s is larger than %d MB; is it the right file?' % (path, MAX_FILE_SIZE // (1024 * 1024)))
     if path.lower().endswith('.xlsx') or path.lower().endswith('.xlsm'):
@@ -371,5 +371,5 @@ def write_mailboxes_csv(path: str, mailboxes: Iterable[dict[str, Any]], delimite
     try:
         write_atomically(path, data, 0o600 if mode is None else mode)
     except (IOError, OSError) as exc:
-        raise InputError('dest: cannot write %s: %s' % (path, exc.strerror or exc))
+        raise InputError('dest: cannot write %s: %s' % (path, exc.strerror or exc)) from None
     return True

@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._module.runner import option_problems, secret_values, shape_problems
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module.secrets import secret_values, shape_problems
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module.specs import option_problems
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import RuleError
 
 SPEC = dict(

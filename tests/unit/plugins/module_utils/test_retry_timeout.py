@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import runner as _module
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import specs
 
 
-@pytest.mark.parametrize('spec, env', [(_module.netangels_argument_spec, 'NETANGELS_RETRY_TIMEOUT'),
-                                       (_module.yandex360_argument_spec, 'YANDEX360_RETRY_TIMEOUT')])
+@pytest.mark.parametrize('spec, env', [(specs.netangels_argument_spec, 'NETANGELS_RETRY_TIMEOUT'),
+                                       (specs.yandex360_argument_spec, 'YANDEX360_RETRY_TIMEOUT')])
 def test_each_vendor_has_retry_timeout_with_its_environment_fallback(spec, env):
     option = spec()['retry_timeout']
     assert option['type'] == 'float' and option['default'] == _http.DEFAULT_RETRY_TIMEOUT == 120
@@ -23,7 +23,7 @@ def test_each_vendor_has_retry_timeout_with_its_environment_fallback(spec, env):
 
 @pytest.mark.parametrize('value', [0, -1, float('inf'), float('nan')])
 def test_a_retry_timeout_that_is_not_above_zero_is_refused_before_any_request(value):
-    assert _module.option_problems(dict(retry_timeout=value)) == [
+    assert specs.option_problems(dict(retry_timeout=value)) == [
         'retry_timeout must be a number of seconds above 0, got %s' % value]
 
 

@@ -14,7 +14,8 @@ import tempfile
 
 import pytest
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import runner as _module
+from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._module.runner import BUG_REPORT
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import NetAngelsClient
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.client import Yandex360Client
 from ansible_collections.mailops.hosted_mail.plugins.modules import (
@@ -137,7 +138,7 @@ def test_a_bug_fails_with_its_type_and_never_with_a_secret(run_module, monkeypat
     assert result['failed'] is True
     assert '%s: ' % bug.__name__ in result['msg']
     assert 'internal state broken near ********' in result['msg']
-    assert result['msg'].endswith(_module.BUG_REPORT)
+    assert result['msg'].endswith(BUG_REPORT)
 
 
 def test_an_expected_failure_deep_down_is_one_line(http, run_module):
@@ -145,7 +146,7 @@ def test_an_expected_failure_deep_down_is_one_line(http, run_module):
     http.expect('GET', NETANGELS['api_url'] + '/api/v2/mail/domains/', body={'count': 0, 'entities': []})
     result = run(run_module, 'netangels_mailbox_info')
     assert result['msg'] == 'Cannot read the mailboxes of example.com: Mail domain "example.com" was not found in this NetAngels account.'
-    assert '\n' not in result['msg'] and _module.BUG_REPORT not in result['msg']
+    assert '\n' not in result['msg'] and BUG_REPORT not in result['msg']
 
 
 # -- a proxy's HTML error page ---------------------------------------------------------------------
@@ -155,11 +156,11 @@ PROXY_PAGE = ('<html><head><title>502 Bad Gateway</title><style>body {width: 35e
 
 
 def test_a_proxy_html_page_is_summarised_to_status_and_title(http, run_module, no_sleep):
-    for dummy in range(_module._http.DEFAULT_MAX_RETRIES + 1):
+    for dummy in range(_http.DEFAULT_MAX_RETRIES + 1):
         http.expect('GET', 'https://y.test/admin/v1/org/42/mail/routing/rules', status=502, text=PROXY_PAGE,
                     headers={'Content-Type': 'text/html'})
     result = run(run_module, 'yandex360_routing_rules_info')
     assert result['msg'] == ('Cannot read the routing rules of Yandex 360 organisation 42: GET https://y.test/admin/v1/org/42/mail/routing/rules: '
-                             'HTTP 502: an HTML page: "502 Bad Gateway" (after %d retries)' % _module._http.DEFAULT_MAX_RETRIES)
+                             'HTTP 502: an HTML page: "502 Bad Gateway" (after %d retries)' % _http.DEFAULT_MAX_RETRIES)
     assert result['api_response'] == 'an HTML page: "502 Bad Gateway"'
     assert result['status'] == 502
