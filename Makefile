@@ -30,7 +30,7 @@ $(NOX_STAMP): hack/requirements/nox.lock
 
 bootstrap: $(NOX_STAMP) ## install nox, antsibull-nox and uv into .venv/nox (the other targets do it when needed)
 
-test: $(NOX_STAMP) ## every stage on the ansible-core versions hack/matrix.py names (sanity, units, integration, live-selftest, molecule, lint, docs, changelog, extra checks, controller, ee, docs-site) and a table of their times
+test: $(NOX_STAMP) ## every stage on the ansible-core versions hack/matrix.py names (sanity, units, integration, live-selftest, molecule, lint, ruff, mypy, docs, changelog, extra checks, controller, ee, docs-site) and a table of their times
 	@mkdir -p build && rm -f build/nox-report.json
 	@rc=0; $(NOX) --report build/nox-report.json $(if $(SESSIONS),--sessions $(SESSIONS)) </dev/null || rc=$$?; \
 		$(NOX_VENV)/bin/python hack/stage_table.py build/nox-report.json || rc=1; exit $$rc
@@ -64,8 +64,8 @@ live-selftest: $(NOX_STAMP) ## live mode against the API sandbox without its con
 molecule: $(NOX_STAMP) ## the roles' molecule scenarios against the API sandbox, no container (ROLES="a b" picks roles)
 	$(NOX) -t molecule $(if $(ROLES),-- $(ROLES))
 
-lint: $(NOX_STAMP) ## ansible-lint --profile production
-	$(NOX) --sessions ansible-lint
+lint: $(NOX_STAMP) ## ansible-lint --profile production, ruff check and mypy (plugins/)
+	$(NOX) --sessions ansible-lint codeqa typing
 
 docs: $(NOX_STAMP) ## ansible-doc parse check, then antsibull-docs lint-collection-docs --plugin-docs
 	$(NOX) --sessions ansible-doc docs-check
@@ -105,7 +105,7 @@ lock: $(NOX_STAMP) ## re-resolve hack/requirements/*.in into the *.lock pins (uv
 		--python-version 3.11 --custom-compile-command "make lock" nox.in -o nox.lock
 	cd hack/requirements && ../../$(NOX_VENV)/bin/uv pip compile --quiet $(LOCK_ARGS) --universal \
 		--python-version 3.11 --custom-compile-command "make lock" sessions.in -o sessions.lock
-	$(NOX_VENV)/bin/python hack/lock_cores.py $(NOX_VENV)/bin/uv $(LOCK_ARGS)
+	$(NOX_VENV)/bin/python hack/lock_cores.py $(CURDIR)/$(NOX_VENV)/bin/uv $(LOCK_ARGS)
 
 clean: ## remove build/, .nox/ and .venv/ (not ~/.ansible/test)
 	rm -rf build .nox .venv
