@@ -64,19 +64,6 @@ options:
       - If not set, the environment variable E(NETANGELS_TOKEN_CACHE_DIR) is used.
     type: path
     version_added: 0.2.0
-  retry_timeout:
-    description:
-      - The most seconds one API call may spend waiting and retrying, from its first attempt to its last answer.
-        Each attempt's O(timeout) is cut to the time left, so an API that accepts connections but never answers fails
-        within this bound.
-      - A C(Retry-After) (HTTP 429 or 503) longer than the time left fails the task at once, saying when the limit
-        lifts; one that fits is waited as asked.
-      - In M(mailops.hosted_mail.netangels_mailboxes), a 429 that one call gets pauses the other calls too, each within
-        the same bound.
-      - If not set, the environment variable E(NETANGELS_RETRY_TIMEOUT) is used.
-    type: float
-    default: 120
-    version_added: 0.2.0
 notes:
   - Secrets (O(api_key), O(api_token) and the exchanged token) are never logged, returned or shown in error messages.
     The only place an exchanged token is written is the token cache (see O(token_cache)).

@@ -30,17 +30,6 @@ options:
       - If not set, the environment variable E(YANDEX360_API_URL) is used.
     type: str
     default: https://api360.yandex.net
-  retry_timeout:
-    description:
-      - The most seconds one API call may spend waiting and retrying, from its first attempt to its last answer.
-        Each attempt's O(timeout) is cut to the time left, so an API that accepts connections but never answers fails
-        within this bound.
-      - A C(Retry-After) (HTTP 429 or 503) longer than the time left fails the task at once, saying when the limit
-        lifts; one that fits is waited as asked.
-      - If not set, the environment variable E(YANDEX360_RETRY_TIMEOUT) is used.
-    type: float
-    default: 120
-    version_added: 0.2.0
 notes:
   - The OAuth token is never logged, returned or shown in error messages.
   - All modules of this vendor belong to the action group C(mailops.hosted_mail.yandex360), so the options above can be set

@@ -17,9 +17,8 @@ description:
   - Every input is checked before the first request that changes anything, so a bad value leaves the mailbox untouched.
 extends_documentation_fragment:
   - mailops.hosted_mail.netangels
-  - mailops.hosted_mail.connection
   - mailops.hosted_mail.netangels.ACTIONGROUP
-  - mailops.hosted_mail.attributes
+  - mailops.hosted_mail.common
 options:
   name:
     description:

@@ -18,9 +18,8 @@ description:
   - Uses the API's add-alias and delete-alias calls, one per address that needs a change.
 extends_documentation_fragment:
   - mailops.hosted_mail.netangels
-  - mailops.hosted_mail.connection
   - mailops.hosted_mail.netangels.ACTIONGROUP
-  - mailops.hosted_mail.attributes
+  - mailops.hosted_mail.common
 options:
   mailbox:
     description:

@@ -15,9 +15,8 @@ description:
   - Forwarding addresses (RV(mailboxes[].aliases)) are always returned as a list, whatever shape the API used.
 extends_documentation_fragment:
   - mailops.hosted_mail.netangels
-  - mailops.hosted_mail.connection
   - mailops.hosted_mail.netangels.ACTIONGROUP
-  - mailops.hosted_mail.attributes
+  - mailops.hosted_mail.common
 options:
   domain:
     description:

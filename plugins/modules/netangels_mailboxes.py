@@ -23,9 +23,8 @@ description:
   - An option left out of a row (or an empty CSV cell) is left alone on an existing mailbox.
 extends_documentation_fragment:
   - mailops.hosted_mail.netangels
-  - mailops.hosted_mail.connection
   - mailops.hosted_mail.netangels.ACTIONGROUP
-  - mailops.hosted_mail.attributes
+  - mailops.hosted_mail.common
 options:
   domain:
     description:

@@ -30,9 +30,8 @@ description:
     read back and confirmed; see the notes.
 extends_documentation_fragment:
   - mailops.hosted_mail.yandex360
-  - mailops.hosted_mail.connection
   - mailops.hosted_mail.yandex360.ACTIONGROUP
-  - mailops.hosted_mail.attributes
+  - mailops.hosted_mail.common
 attributes:
   check_mode:
     support: full

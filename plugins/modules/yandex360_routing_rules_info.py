@@ -16,10 +16,9 @@ description:
     M(mailops.hosted_mail.yandex360_routing_rules) (a round trip changes nothing).
 extends_documentation_fragment:
   - mailops.hosted_mail.yandex360
-  - mailops.hosted_mail.connection
   - mailops.hosted_mail.yandex360.ACTIONGROUP
-  - mailops.hosted_mail.attributes
-  - mailops.hosted_mail.attributes.INFO_MODULE
+  - mailops.hosted_mail.common
+  - mailops.hosted_mail.common.INFO_MODULE
 options: {}
 author:
   - mailops.hosted_mail maintainers (@mailops)

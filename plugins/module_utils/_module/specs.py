@@ -7,8 +7,8 @@
 
 """The options every module shares and the checks of their values.
 
-The argument specs of the auth and connection options (matching the ``netangels`` and
-``yandex360`` doc fragments), and :func:`option_problems`, which refuses bad values of those
+The argument specs of the auth and connection options (matching the ``netangels``,
+``yandex360`` and ``common`` doc fragments), and :func:`option_problems`, which refuses bad values of those
 options (URLs, timeouts, IDs, credentials) before any request. :func:`shown` words a value in a
 message without repeating a long or structured one.
 """
