@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-import multiprocessing
 import os
 import tempfile
 import time
@@ -536,7 +535,7 @@ def test_rules_this_collection_cannot_validate_are_kept_with_a_warning(http, run
 
 
 # ---------------------------------------------------------------------------
-# The local lock
+# The local lock, as the module uses it (the lock itself: module_utils/test_local_lock.py)
 # ---------------------------------------------------------------------------
 
 def test_lock_key_ignores_the_spelling_of_the_url():
@@ -564,61 +563,12 @@ def test_another_organisation_is_not_blocked(http, run_module):
         assert run_rules(run_module, rules=[SPAM_SENDER], lock_timeout=0)['changed'] is False
 
 
-def test_lock_directory_is_private(private_tmp):
-    path = _local_lock.lock_directory()
-    assert os.path.dirname(path) == str(private_tmp)
-    assert os.stat(path).st_mode & 0o777 == 0o700
-    lock_file = _local_lock.lock_path('ns', 'https://y.test|42')
-    assert 'y.test' not in lock_file
-
-
 def test_an_unsafe_lock_directory_is_refused(http, run_module, private_tmp):
     os.chmod(_local_lock.lock_directory(), 0o777)
     result = run_rules(run_module, rules=[SPAM_SENDER])
     assert result['failed'] is True
     assert 'is not a private directory of the current user' in result['msg']
     assert http.requests == []
-
-
-def test_a_symlinked_lock_directory_is_refused(private_tmp):
-    target = private_tmp / 'elsewhere'
-    target.mkdir(mode=0o700)
-    os.symlink(str(target), os.path.join(str(private_tmp), 'mailops.hosted_mail-locks-%d' % os.getuid()))
-    with pytest.raises(_local_lock.LockError, match='not a private directory'):
-        _local_lock.lock_directory()
-
-
-def test_the_lock_is_released_on_error():
-    with pytest.raises(RuntimeError):
-        with _local_lock.exclusive_lock('ns', 'key'):
-            raise RuntimeError('boom')
-    with _local_lock.exclusive_lock('ns', 'key', timeout=0):
-        pass
-
-
-def _count_under_lock(base, counter, rounds):
-    for _round in range(rounds):
-        with _local_lock.exclusive_lock('ns', 'shared', timeout=60, base=base):
-            with open(counter) as handle:
-                value = int(handle.read())
-            time.sleep(0.002)  # a read-modify-write with a window, like GET ... PUT
-            with open(counter, 'w') as handle:
-                handle.write(str(value + 1))
-
-
-def test_the_lock_serialises_processes(private_tmp):
-    counter = str(private_tmp / 'counter')
-    with open(counter, 'w') as handle:
-        handle.write('0')
-    context = multiprocessing.get_context('fork')
-    workers = [context.Process(target=_count_under_lock, args=(str(private_tmp), counter, 10)) for _worker in range(8)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
-    assert [worker.exitcode for worker in workers] == [0] * 8
-    with open(counter) as handle:
-        assert int(handle.read()) == 80
 
 
 # -- issue 18 A1: an answer that cannot be trusted never becomes "no rules" ---------------------
