@@ -13,7 +13,9 @@ at once on a malformed nested option, calls ``AnsibleModule._set_internal_proper
 applies ``_ansible_check_mode``, ``_ansible_no_log`` and the like) before ``__init__`` would.
 Neither is a public API. Every ansible-core from 2.16 to 2.21 has both, with the same
 signature; tests/unit/plugins/module_utils/test_ansible_core.py checks that on each core and
-runs each fallback there.
+runs each fallback there. :func:`log_invocation` hooks ``AnsibleModule._log_invocation`` (the
+syslog line of the module's arguments) so that it shows the arguments as the result's
+``invocation`` does; a core without that method logs the arguments its own way.
 
 Where the cores differ in what a user sees, this module makes them the same:
 
@@ -65,6 +67,23 @@ def set_internal_properties(module: basic.AnsibleModule) -> None:
             setattr(module, attribute, module.boolean(value) if name in PASS_BOOLS else value)
         elif not hasattr(module, attribute):
             setattr(module, attribute, default)
+
+
+def log_invocation(module: basic.AnsibleModule, params: dict[str, Any]) -> None:
+    """``AnsibleModule._log_invocation``, logging ``params`` in place of ``module.params``.
+
+    Fallback: when the core has no such method, nothing is done here (the core's own
+    ``__init__`` then logs the arguments in full, only more slowly).
+    """
+    method = getattr(basic.AnsibleModule, '_log_invocation', None)
+    if not callable(method):
+        return
+    real = module.params
+    module.params = params
+    try:
+        method(module)
+    finally:
+        module.params = real
 
 
 def same_message(msg: Any) -> Any:

@@ -41,6 +41,21 @@ BUG_REPORT = ('This is a bug in mailops.hosted_mail; please report it with the t
 
 T = TypeVar('T')
 
+ECHO_LIMIT = 100
+"""A list option with more items than this is not repeated in the result's ``invocation`` or the log."""
+
+
+def echoed(params: dict[str, Any]) -> dict[str, Any]:
+    """The module's arguments as its result (``invocation.module_args``) and its syslog line show them.
+
+    The same as ansible-core shows them (``no_log`` values masked by ansible-core), except that
+    a list of more than :data:`ECHO_LIMIT` items, such as 5,000 rows of ``mailboxes``, is named
+    by its length instead of being repeated: masking each of its values against every
+    password it holds took ansible-core seconds, and the rows are in the task already.
+    """
+    return dict((name, '(%d items, not repeated here)' % len(value) if isinstance(value, list) and len(value) > ECHO_LIMIT else value)
+                for name, value in params.items())
+
 
 class CollectionModule(AnsibleModule):
     """``AnsibleModule`` that knows every secret before it validates anything.
@@ -62,8 +77,19 @@ class CollectionModule(AnsibleModule):
             _ansible_core.set_internal_properties(self)
             self.fail_json(msg='; '.join(problems))
 
+    def _log_invocation(self) -> None:
+        _ansible_core.log_invocation(self, echoed(self.params))
+
+    def exit_json(self, **kwargs: Any) -> NoReturn:
+        """``AnsibleModule.exit_json``, its ``invocation`` shown by :func:`echoed`."""
+        kwargs.setdefault('invocation', dict(module_args=echoed(self.params)))
+        super(CollectionModule, self).exit_json(**kwargs)
+        raise AssertionError('AnsibleModule.exit_json returned')  # it exits the process
+
     def fail_json(self, msg: str, **kwargs: Any) -> NoReturn:
         """``AnsibleModule.fail_json``, with ansible-core's own messages worded the same on every core."""
+        if isinstance(getattr(self, 'params', None), dict):
+            kwargs.setdefault('invocation', dict(module_args=echoed(self.params)))
         super(CollectionModule, self).fail_json(msg=_ansible_core.same_message(msg), **kwargs)
         raise AssertionError('AnsibleModule.fail_json returned')  # it exits the process
 

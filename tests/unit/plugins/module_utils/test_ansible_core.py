@@ -32,6 +32,7 @@ def test_this_core_has_the_internals_the_collection_hooks():
     assert CORE >= (2, 16)
     assert callable(getattr(basic.AnsibleModule, '_load_params', None))
     assert callable(getattr(basic.AnsibleModule, '_set_internal_properties', None))
+    assert callable(getattr(basic.AnsibleModule, '_log_invocation', None))
     assert callable(getattr(basic, '_load_params', None))
 
 
@@ -79,3 +80,12 @@ def test_set_internal_properties_fallback_applies_the_ansible_parameters(monkeyp
     for module in (internal, fallback):
         assert module.params == dict(name='x')
         assert (module.check_mode, module._diff, module._verbosity, module.no_log) == (True, True, 3, False)  # pylint: disable=protected-access
+
+
+def test_without_log_invocation_the_core_logs_in_its_own_way(monkeypatch):
+    """A core without ``_log_invocation``: the hook does nothing and nothing fails."""
+    logged = []
+    monkeypatch.delattr(basic.AnsibleModule, '_log_invocation')
+    module = type('Module', (object,), dict(params=dict(a=1), log=lambda self, msg, log_args=None: logged.append(msg)))()
+    _ansible_core.log_invocation(module, dict(a='summary'))
+    assert logged == [] and module.params == dict(a=1)

@@ -227,3 +227,33 @@ def test_dest_exports_a_whole_domain_never_one_mailbox(http, run_module, tmp_pat
     result = run_module(netangels_mailbox_info.main, dict(AUTH_ARGS, domain_id=1001, name='alice', dest=str(tmp_path / 'x.csv')))
     assert result['failed'] is True and 'mutually exclusive' in result['msg'] and 'dest' in result['msg']
     assert http.requests == [] and not (tmp_path / 'x.csv').exists()
+
+
+def test_many_rows_are_named_by_their_count_in_the_invocation_and_the_log_and_no_password_shows(http, run_module, monkeypatch):
+    """Echoing 5,000 rows, each masked against every one of their passwords, took ansible-core seconds."""
+    from ansible.module_utils import basic
+    logged = []
+    monkeypatch.setattr(basic.AnsibleModule, 'log', lambda self, msg, log_args=None: logged.append(msg))
+    names = ['pupil%03d' % index for index in range(101)]
+    passwords = ['Pupil-Secret-%03d' % index for index in range(101)]
+    login(http)
+    walk(http, [entity(index + 10, name) for index, name in enumerate(names)])
+    args = dict(AUTH_ARGS, domain_id=1001, mailboxes=[dict(name=name, password=password) for name, password in zip(names, passwords)],
+                _ansible_inject_invocation=True)
+    result = run_module(netangels_mailboxes.main, args)
+    assert result['changed'] is False and result['unchanged'] == 101
+    assert result['invocation']['module_args']['mailboxes'] == '(101 items, not repeated here)'
+    assert result['invocation']['module_args']['api_key'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    invoked = [msg for msg in logged if msg.startswith('Invoked with')]
+    assert len(invoked) == 1 and 'mailboxes=(101 items, not repeated here)' in invoked[0]
+    text = json.dumps(result) + '\n'.join(logged)
+    assert not [password for password in passwords if password in text] and KEY not in text
+
+
+def test_a_short_list_is_echoed_in_full_with_its_passwords_masked(http, run_module):
+    login(http)
+    walk(http, [entity(10, 'pupil')])
+    args = dict(AUTH_ARGS, domain_id=1001, mailboxes=[dict(name='pupil', password='Task-Secret-Pass-1')], _ansible_inject_invocation=True)
+    result = run(run_module, **{key: value for key, value in args.items() if key not in AUTH_ARGS and key != 'domain_id'})
+    assert result['invocation']['module_args']['mailboxes'][0]['name'] == 'pupil'
+    assert result['invocation']['module_args']['mailboxes'][0]['password'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
