@@ -28,7 +28,7 @@ options:
       - Failed calls are retried up to 12 times with exponential backoff (at most 5 seconds between tries), honouring
         C(Retry-After) on HTTP 429 and 503, for at most O(retry_timeout) seconds in all. A write whose answer was lost (no answer, HTTP 5xx) is sent again only
         when repeating it is harmless or when reading the object back proves that it did not take effect, so nothing
-        is created twice.
+        is created twice. One write and the reads that prove it send at most 26 requests in all.
     type: float
     default: 30
   retry_timeout:

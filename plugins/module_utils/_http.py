@@ -18,15 +18,18 @@ Retry policy (one place, :meth:`Transport.request`). Each failed attempt is one 
 * *not acted on*: a 429 answer (the server refused it, RFC 6585) or a timeout while connecting
   (nothing was sent). Any request is sent again.
 * *unknown*: no answer (connection dropped, read timeout) or 500/502/503/504. The server may or
-  may not have acted. A request that is idempotent (GET, HEAD, OPTIONS, PUT, DELETE, or one its
-  caller marks ``idempotent=True``) is sent again. Any other write is sent again only after its
-  caller's ``confirm`` read proved that it did not take effect; when the read shows it did, that
-  read is the answer and nothing is sent again. Without ``confirm`` it fails at once.
+  may not have acted. A read (GET, HEAD, OPTIONS), or a write whose kind is safe to repeat (the
+  table of write kinds, :mod:`._writes`), is sent again. Any other write is sent again only after
+  its caller's ``confirm`` read proved that it did not take effect; when the read shows it did,
+  that read is the answer and nothing is sent again. Without ``confirm`` it fails at once.
 * *final*: any other answer. A refusal (4xx) of a write whose earlier attempt had an unknown
   outcome ("already exists", "not found") is checked with ``confirm`` too: if the write took
   effect, the refusal is of the repeat and the write succeeded.
 
-Every request is sent at most ``1 + max_retries`` times, and it spends at most ``retry_timeout``
+Every request is sent at most ``1 + max_retries`` times. A write and the reads that prove whether
+it took effect share one budget, its kind's (:meth:`Transport.writing`): a proving read has no
+retries of its own beyond what is left, so the requests of one write add up to at most that
+budget instead of multiplying. Every request spends at most ``retry_timeout``
 seconds (the module option of that name) from its first attempt to its last answer: each
 attempt's timeout is cut to the time left, and a wait that would end after it is not begun (the
 call fails at once; a ``Retry-After`` longer than the time left says when the limit lifts). When
@@ -52,10 +55,12 @@ import re
 import threading
 import time
 import traceback
+from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._version import COLLECTION_NAME, COLLECTION_VERSION
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._writes import ATTEMPTS, WriteKind
 
 REQUESTS_IMPORT_ERROR = None
 try:
@@ -66,14 +71,14 @@ except ImportError:
 else:
     HAS_REQUESTS = True
 
-IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'))
+READ_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS'))
 UNKNOWN_OUTCOME_STATUSES = frozenset((500, 502, 503, 504))
 """Answers after which the server may or may not have acted on the request."""
 REDACTED = '********'
 MAX_MESSAGE = 1000
 
 DEFAULT_TIMEOUT = 30
-DEFAULT_MAX_RETRIES = 12
+DEFAULT_MAX_RETRIES = ATTEMPTS - 1
 DEFAULT_BACKOFF_BASE = 0.25
 DEFAULT_BACKOFF_MAX = 5.0
 DEFAULT_RETRY_TIMEOUT = 120.0
@@ -413,20 +418,52 @@ class Transport(object):
                         int(round(delay)), _until(delay), max(0, int(round(left))), self.retry_timeout))
         return 'gave up: retry_timeout (%g s) reached' % self.retry_timeout
 
+    @contextmanager
+    def writing(self, kind):
+        """Hold every request of this thread in the ``with`` block to ``kind``'s budget (:mod:`._writes`).
+
+        The write and the reads that prove whether it took effect spend one budget together. A
+        write already in progress keeps its own budget (the block adds none).
+        """
+        if getattr(self._local, 'budget', None) is not None:
+            yield
+            return
+        self._local.budget = [kind.budget, kind]
+        try:
+            yield
+        finally:
+            self._local.budget = None
+
+    def _spend(self):
+        """Take one request from the budget of the write in progress; why not, when it is spent."""
+        budget = getattr(self._local, 'budget', None)
+        if budget is None:
+            return None
+        if budget[0] <= 0:
+            return 'the budget of a %s (%d requests, its proving reads included) is spent' % (budget[1].name, budget[1].budget)
+        budget[0] -= 1
+        return None
+
     def request(self, method, url, params=None, json_body=None, data=None, files=None, headers=None,
-                idempotent=None, confirm=None):
+                kind=None, confirm=None):
         """Send one request, retrying as the module docstring says; return a :class:`Response`.
 
-        ``idempotent``: whether sending it twice has the effect of sending it once (default: by
-        method). ``confirm``: for a write, a function that reads the server and returns ``None``
-        when the write provably did not take effect, or else the write's result (then the
-        :class:`Response` carries it as ``body``, with ``status`` None).
+        ``kind``: for a write, its row of the table of write kinds (:mod:`._writes`): whether a
+        repeat is safe, and the budget that the write and its proving reads share. A request
+        without a kind is a read (GET, HEAD, OPTIONS), or else a write that is never repeated
+        after an unknown outcome. ``confirm``: for a write, a function that reads the server and
+        returns ``None`` when the write provably did not take effect, or else the write's result
+        (then the :class:`Response` carries it as ``body``, with ``status`` None).
 
         Raises a subclass of :class:`ApiError` on failure; its text never contains a secret.
         """
         method = method.upper()
-        if idempotent is None:
-            idempotent = method in IDEMPOTENT_METHODS
+        if kind is None:
+            return self._request(method, url, params, json_body, data, files, headers, method in READ_METHODS, confirm)
+        with self.writing(kind):
+            return self._request(method, url, params, json_body, data, files, headers, kind.repeat_safe, confirm)
+
+    def _request(self, method, url, params, json_body, data, files, headers, idempotent, confirm):
         unsure = False  # an attempt so far may have taken effect without our knowing
         attempt = 0
         deadline = clock() + self.retry_timeout
@@ -438,6 +475,9 @@ class Transport(object):
                 if why is not None:
                     return self._give_up(method, url, response, failure, attempt, unsure, confirm, why)
                 (self._sleep or pause)(shared)
+            spent = self._spend()
+            if spent is not None:
+                return self._give_up(method, url, response, failure, attempt, unsure, confirm, spent, budget=True)
             response = None
             timeout = min(self.timeout[0], max(MIN_ATTEMPT_TIME, deadline - clock()))
             try:
@@ -480,15 +520,16 @@ class Transport(object):
                     return done
             attempt += 1
 
-    def _give_up(self, method, url, response, failure, attempts, unsure, confirm, why):
+    def _give_up(self, method, url, response, failure, attempts, unsure, confirm, why, budget=False):
         """No more attempts: ``confirm`` has the last word on an unknown outcome, else the last error (and ``why``) is raised."""
         if unsure and confirm is not None:
             done = self._confirm(confirm, method, url, response, failure, attempts)
             if done is not None:
                 return done
-        if response is None and failure is None:  # a shared pause stopped the very first attempt
-            raise RateLimitError('%s: not sent: %s' % (self._describe(method, url), why), status=429, method=method,
-                                 url=self.redactor.text(url))
+        if response is None and failure is None:  # a shared pause, or a spent budget, stopped the very first attempt
+            error = TransportError if budget else RateLimitError
+            raise error('%s: not sent: %s' % (self._describe(method, url), why), status=None if budget else 429, method=method,
+                        url=self.redactor.text(url))
         try:
             return self._fail(method, url, response, failure, attempts)
         except ApiError as exc:

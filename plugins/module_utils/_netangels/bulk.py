@@ -43,6 +43,7 @@ from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mai
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailboxes_csv import read_mailboxes_csv
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rules import is_disabled, parse_aliases
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.target import resolve_target
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._writes import BATCH_UPLOAD
 
 STATES = ('present', 'absent', 'disabled')
 STATE_ALIASES = {'active': 'present'}
@@ -52,9 +53,9 @@ INFO_KEYS = ('id', 'domain_id', 'used', 'created', 'updated')
 """Keys of ``netangels_mailbox_info``'s mailboxes that are accepted and not applied (read-only)."""
 
 MAX_CONCURRENCY = 16
-MAX_FAILED_UPLOADS = 5
+MAX_FAILED_UPLOADS = BATCH_UPLOAD.rounds
 """Uploads of one batch that may fail in a row (each followed by a read of the domain) before its
-mailboxes are reported as failed."""
+mailboxes are reported as failed (:mod:`._writes`)."""
 
 DIFF_FIELDS = ('comment', 'quota', 'is_local', 'aliases', 'state')
 MAX_LISTED = 20

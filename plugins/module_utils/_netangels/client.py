@@ -25,8 +25,9 @@ import io
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils import _writes
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import (
     AuthError, InvalidResponseError, NotFoundError, RequestError, unexpected_answer)
@@ -36,6 +37,7 @@ from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rul
 if TYPE_CHECKING:
     from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import ApiError, Transport
     from ansible_collections.mailops.hosted_mail.plugins.module_utils._token_cache import TokenCache
+    from ansible_collections.mailops.hosted_mail.plugins.module_utils._writes import WriteKind
 
 DEFAULT_API_URL = 'https://api-ms.netangels.ru'
 DEFAULT_AUTH_URL = 'https://panel.netangels.ru/api/gateway/token/'
@@ -112,7 +114,7 @@ class NetAngelsClient(object):
     def exchange_key(self) -> str:
         """Exchange the API key for a token at the gateway; the token becomes a secret."""
         try:
-            response = self.transport.request('POST', self.auth_url, data={'api_key': self._api_key}, idempotent=True)
+            response = self.transport.request('POST', self.auth_url, data={'api_key': self._api_key}, kind=_writes.TOKEN_EXCHANGE)
         except AuthError as exc:
             raise AuthError('The NetAngels token gateway refused the API key (HTTP %s): check api_key / NETANGELS_API_KEY. %s' % (
                 exc.status, exc.vendor_message or ''), status=exc.status, vendor_message=exc.vendor_message, details=exc.details,
@@ -296,20 +298,11 @@ class NetAngelsClient(object):
             raise unexpected_answer(self.transport.redactor, 'GET %s' % path, body, 'a mailbox (an object with an id and a name)')
         return normalise_mailbox(body)
 
-    # Every write below goes through the transport's one retry loop (``_http.Transport.request``):
-    # an idempotent write is repeated after a fault; any other write is repeated only after its
-    # ``confirm`` read proved that the earlier attempt did not take effect. What proves it, per kind:
-    #
-    #   create             POST, not idempotent   the mailbox is listed in its domain
-    #   update             PUT, idempotent        every field sent reads back as sent
-    #   add/delete alias   PUT, not idempotent    the address is (is not) among the aliases
-    #                      (the API refuses a repeat as "already there" / "not there")
-    #   change password    PUT, idempotent        nothing: a password cannot be read back, and a
-    #                                             repeat sets the same password again
-    #   disable            PUT, idempotent        the mailbox reads as disabled
-    #   cleanup            PUT, not idempotent    the mailbox reads as empty (used 0)
-    #                      (a repeat would delete mail that arrived since the first one)
-    #   delete             DELETE, idempotent     the mailbox is gone (a repeat answers 404)
+    # Every write below goes through the transport's one retry loop (``_http.Transport.request``)
+    # with its row of the table of write kinds (:mod:`._writes`): whether a repeat is safe, the read
+    # that proves whether it took effect (made here, as ``confirm``), and the budget the write and
+    # that read share. A write that is not safe to repeat is sent again only after its read proved
+    # that the earlier attempt did not take effect.
     #
     # A refusal (HTTP 4xx) is final, with one exception: a refusal that says the wanted state
     # already holds (:func:`says_already`) is checked with a read, because another writer (a second run of the same task
@@ -318,6 +311,7 @@ class NetAngelsClient(object):
     # read). When the read shows the wanted state, the write counts as done, not failed, and the
     # client returns the mailbox as an :class:`AlreadyThere`: done, but not a change of this run.
     # Any other refusal, or a read that does not show the wanted state, fails as the API said.
+    # That read spends the write's budget too.
 
     def create_mailbox(self, domain_id, name, password, comment=None):
         """Create a mailbox; returns it.
@@ -329,14 +323,15 @@ class NetAngelsClient(object):
         body = {'domain_id': int(domain_id), 'name': name, 'password': password}
         if comment is not None:
             body['comment'] = comment
-        try:
-            answer = self.call('POST', '/api/v2/mail/mailboxes/', json_body=body,
-                               confirm=lambda: self.find_mailbox(domain_id, name))
-        except RequestError as exc:
-            there = self.find_mailbox(domain_id, name) if says_already(exc) else None  # another writer made it
-            if there is None:
-                raise
-            return AlreadyThere(there)
+        with self.transport.writing(_writes.CREATE):
+            try:
+                answer = self.call('POST', '/api/v2/mail/mailboxes/', json_body=body, kind=_writes.CREATE,
+                                   confirm=lambda: self.find_mailbox(domain_id, name))
+            except RequestError as exc:
+                there = self.find_mailbox(domain_id, name) if says_already(exc) else None  # another writer made it
+                if there is None:
+                    raise
+                return AlreadyThere(there)
         if not _is_entity(answer):
             # the create was answered: the mailbox is read back rather than trusted from a body of another shape
             there = self.find_mailbox(domain_id, name)
@@ -350,34 +345,34 @@ class NetAngelsClient(object):
         body = dict(changes)
         if 'aliases' in body:
             body['aliases'] = list(body['aliases'])
-        return self._mailbox_put(mailbox_id, '', body, done=lambda fresh: reads_as(fresh, body))
+        return self._mailbox_put(mailbox_id, '', body, _writes.UPDATE, done=lambda fresh: reads_as(fresh, body))
 
     def delete_mailbox(self, mailbox_id):
         """Delete; True when deleted, False when it was already gone before this call."""
         try:
-            self.call('DELETE', '/api/v2/mail/mailboxes/%d/' % int(mailbox_id),
+            self.call('DELETE', '/api/v2/mail/mailboxes/%d/' % int(mailbox_id), kind=_writes.DELETE,
                       confirm=lambda: True if self.get_mailbox(mailbox_id) is None else None)
         except NotFoundError:
             return False
         return True
 
     def add_alias(self, mailbox_id, alias):
-        return self._mailbox_put(mailbox_id, 'add-alias/', {'alias': alias}, idempotent=False, refusal_checked=True,
+        return self._mailbox_put(mailbox_id, 'add-alias/', {'alias': alias}, _writes.ADD_ALIAS, refusal_checked=True,
                                  done=lambda fresh: alias.lower() in [a.lower() for a in fresh['aliases']])
 
     def delete_alias(self, mailbox_id, alias):
-        return self._mailbox_put(mailbox_id, 'delete-alias/', {'alias': alias}, idempotent=False, refusal_checked=True,
+        return self._mailbox_put(mailbox_id, 'delete-alias/', {'alias': alias}, _writes.DELETE_ALIAS, refusal_checked=True,
                                  done=lambda fresh: alias.lower() not in [a.lower() for a in fresh['aliases']])
 
     def change_password(self, mailbox_id, password):
         self.transport.add_secret(password)
-        return self._mailbox_put(mailbox_id, 'change-password/', {'password': password})
+        return self._mailbox_put(mailbox_id, 'change-password/', {'password': password}, _writes.CHANGE_PASSWORD)
 
     def disable_mailbox(self, mailbox_id):
-        return self._mailbox_put(mailbox_id, 'disable/', None, done=is_disabled)
+        return self._mailbox_put(mailbox_id, 'disable/', None, _writes.DISABLE, done=is_disabled)
 
     def cleanup_mailbox(self, mailbox_id):
-        return self._mailbox_put(mailbox_id, 'cleanup/', None, idempotent=False,
+        return self._mailbox_put(mailbox_id, 'cleanup/', None, _writes.CLEANUP,
                                  done=lambda fresh: int(fresh.get('used') or 0) == 0)
 
     def batch_create(self, domain_id, csv_text, filename='mailboxes.csv'):
@@ -389,35 +384,38 @@ class NetAngelsClient(object):
         """
         files = {BATCH_CREATE_FIELD: (filename, csv_text.encode('utf-8'), 'text/csv')}
         path = '/api/v2/mail/domains/%d/mailboxes/batch-create/' % int(domain_id)
-        body = self.call('POST', path, files=files)
+        body = self.call('POST', path, files=files, kind=_writes.BATCH_UPLOAD)
         entities = body.get('entities') if isinstance(body, dict) else None
         if not isinstance(entities, list) or not all(_is_entity(entity) for entity in entities):
             raise unexpected_answer(self.transport.redactor, 'POST %s' % path, body, '{"count", "entities": the created mailboxes}')
         return [normalise_mailbox(m) for m in entities]
 
-    def _mailbox_put(self, mailbox_id, action, body, idempotent=True, done=None, refusal_checked=False):
+    def _mailbox_put(self, mailbox_id: int, action: str, body: dict[str, Any] | None, kind: WriteKind,
+                     done: Callable[[dict[str, Any]], bool] | None = None, refusal_checked: bool = False) -> dict[str, Any] | None:
         """PUT to a mailbox (or one of its actions) and return the mailbox.
 
-        ``done(mailbox)`` tells from a fresh read whether the PUT took effect (see the table above);
-        answers that carry no mailbox are read back. With ``refusal_checked``, a refusal (4xx) is
-        checked with ``done`` too: when the wanted state holds, an :class:`AlreadyThere` is returned.
+        ``kind`` is the write's row of the table of write kinds. ``done(mailbox)`` tells from a
+        fresh read whether the PUT took effect; answers that carry no mailbox are read back. With
+        ``refusal_checked``, a refusal (4xx) is checked with ``done`` too: when the wanted state
+        holds, an :class:`AlreadyThere` is returned. Every request here spends the kind's budget.
         """
         confirm = None
         if done is not None:
-            def confirm():
+            def confirm() -> dict[str, Any] | None:
                 fresh = self.get_mailbox(mailbox_id)
                 return fresh if fresh is not None and done(fresh) else None
         path = '/api/v2/mail/mailboxes/%d/%s' % (int(mailbox_id), action)
-        try:
-            answer = self.call('PUT', path, json_body=body, idempotent=idempotent, confirm=confirm)
-        except RequestError as exc:
-            fresh = confirm() if refusal_checked and says_already(exc) else None
-            if fresh is None:
-                raise
-            return AlreadyThere(fresh)
-        if _is_entity(answer):
-            return normalise_mailbox(answer)
-        return self.get_mailbox(mailbox_id)
+        with self.transport.writing(kind):
+            try:
+                answer = self.call('PUT', path, json_body=body, kind=kind, confirm=confirm)
+            except RequestError as exc:
+                fresh = confirm() if confirm is not None and refusal_checked and says_already(exc) else None
+                if fresh is None:
+                    raise
+                return AlreadyThere(fresh)
+            if _is_entity(answer):
+                return normalise_mailbox(answer)
+            return self.get_mailbox(mailbox_id)
 
 
 # -- batch-create: the upload's layout and its error answers (assumptions) -------------------

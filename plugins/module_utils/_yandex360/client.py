@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils import _writes
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import Transport, unexpected_answer
 
@@ -55,8 +56,9 @@ class Yandex360Client(object):
     def set_rules(self, org_id: int, rules: list[Any], took_effect: Callable[[list[dict[str, Any]]], bool]) -> None:
         """Replace the organisation's whole rule list.
 
-        The PUT is idempotent, so the transport repeats it after a fault. When every attempt ended
-        without a clear answer, the list is read back: the write took effect when
+        A replace is safe to repeat (:data:`._writes.RULES_REPLACE`), so the transport repeats it
+        after a fault, within that kind's budget. When every attempt ended without a clear answer,
+        the list is read back: the write took effect when
         ``took_effect(list_read)`` is true (the caller knows what "the same list" means).
         """
         rules = list(rules)
@@ -64,4 +66,5 @@ class Yandex360Client(object):
         def confirm() -> Optional[bool]:
             return True if took_effect(self.get_rules(org_id)) else None
 
-        self.transport.request('PUT', self._path(org_id), headers=self._headers, json_body={'rules': rules}, confirm=confirm)
+        self.transport.request('PUT', self._path(org_id), headers=self._headers, json_body={'rules': rules},
+                               kind=_writes.RULES_REPLACE, confirm=confirm)

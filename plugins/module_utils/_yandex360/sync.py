@@ -41,6 +41,7 @@ from typing import Any, Callable, Optional, Sequence
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._local_lock import DEFAULT_TIMEOUT, exclusive_lock
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._writes import RULES_REPLACE
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.client import Yandex360Client
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import (
     Rule,
@@ -52,7 +53,8 @@ from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rul
     written,
 )
 
-CONFIRM_ROUNDS = 3
+CONFIRM_ROUNDS = RULES_REPLACE.rounds
+"""Writes of the rule list in one run, each after a read showed another writer changed it (:mod:`._writes`)."""
 LOCK_NAMESPACE = 'yandex360-routing-rules'
 
 

@@ -12,7 +12,7 @@ import os
 import pytest
 import requests
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
+from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http, _writes
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._version import COLLECTION_VERSION
 
 URL = 'https://api.test/thing/'
@@ -57,12 +57,12 @@ def test_certificate_options(validate_certs, ca_path, verify):
 
 
 @pytest.mark.parametrize('status', [429, 500, 502, 503, 504])
-@pytest.mark.parametrize('method', ['GET', 'PUT', 'DELETE'])
-def test_safe_methods_are_retried_on_transient_statuses(http, no_sleep, method, status):
+@pytest.mark.parametrize('method, kind', [('GET', None), ('PUT', _writes.UPDATE), ('DELETE', _writes.DELETE)])
+def test_reads_and_writes_safe_to_repeat_are_retried_on_transient_statuses(http, no_sleep, method, kind, status):
     http.expect(method, URL, status=status, body={'message': 'busy'})
     http.expect(method, URL, status=status, body={'message': 'busy'})
     http.expect(method, URL, body={'done': 1})
-    assert transport().request(method, URL).body == {'done': 1}
+    assert transport().request(method, URL, kind=kind).body == {'done': 1}
     assert len(no_sleep) == 2
 
 
@@ -226,11 +226,11 @@ def test_unsafe_post_is_retried_when_the_server_did_not_act(http, no_sleep):
     assert len(no_sleep) == 2
 
 
-def test_post_marked_idempotent_by_its_caller_is_retried(http, no_sleep):
+def test_a_post_of_a_kind_safe_to_repeat_is_retried(http, no_sleep):
     http.expect('POST', URL, status=503)
     http.expect('POST', URL, raises=requests.exceptions.ConnectionError('dropped'))
     http.expect('POST', URL, body={'token': 't'})
-    assert transport().request('POST', URL, data={'k': 'v'}, idempotent=True).body == {'token': 't'}
+    assert transport().request('POST', URL, data={'k': 'v'}, kind=_writes.TOKEN_EXCHANGE).body == {'token': 't'}
     assert len(no_sleep) == 2
 
 
@@ -327,7 +327,7 @@ def test_idempotent_write_is_resent_blindly_and_read_only_when_the_budget_is_spe
     http.expect('PUT', URL, raises=requests.exceptions.ConnectionError('dropped'))
     http.expect('PUT', URL, status=503)
     reads = Reads(True)
-    assert transport(max_retries=2).request('PUT', URL, confirm=reads).body is True
+    assert transport(max_retries=2).request('PUT', URL, kind=_writes.UPDATE, confirm=reads).body is True
     assert reads.calls == 1 and len(no_sleep) == 2
 
 
