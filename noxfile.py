@@ -54,6 +54,8 @@ STAGES = [
     "live-selftest",
     *per_core("molecule", "test"),
     "ansible-lint",
+    "codeqa",
+    "typing",
     "ansible-doc",
     "docs-check",
     "changelog",

@@ -89,7 +89,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.credentials import check_length
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailbox import mailbox_inputs
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.spec import parse_mailbox
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rules import check_local_part, is_disabled, parse_aliases
 
 OPTION = 'mailbox_onboarding_people'
@@ -140,13 +140,11 @@ def onboarding_plan(people: Any, domain: Any, mailboxes: Any, credentials_dir: A
             continue
         seen[name] = '%s[%d]' % (OPTION, index)
         mine, given = [], person.get('password') is not None
-        single = dict(name=name, domain=domain or None, domain_id=None, comment=person.get('full_name'), quota=person.get('quota'),
-                      is_local=None, aliases=None if person.get('aliases') is None else parse_aliases(person['aliases']),
-                      password=person.get('password'), update_password='on_create', cleanup=False, state='present')
+        values = dict(name=name, comment=person.get('full_name'), quota=person.get('quota'), password=person.get('password'),
+                      aliases=None if person.get('aliases') is None else parse_aliases(person['aliases']))
         entry = {'name': name}
         try:
-            dummy, desired = mailbox_inputs(single)
-            entry.update(desired)
+            entry.update(parse_mailbox(values, domain or None).desired)
         except InputError as exc:
             mine.append(str(exc))
         if given and passwords:

@@ -18,20 +18,13 @@ No Ansible here: vendor clients, the sandbox's tests and roles' helpers use thes
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, Optional, TypeVar
 
 E = TypeVar('E', bound='Error')
 
 
 class Error(Exception):
-    """An expected failure, with a message a mail administrator understands.
-
-    ``result`` holds what the failed task had already done when that matters (for example
-    ``changed`` and the mailbox as it now stands after a write succeeded and a later step
-    failed); the runner adds it to the failure. ``None`` when nothing was done.
-    """
-
-    result: dict[str, Any] | None = None
+    """An expected failure, with a message a mail administrator understands."""
 
     @property
     def message(self) -> str:
@@ -42,7 +35,7 @@ class Error(Exception):
         return self.message
 
     def prefixed(self: E, context: str) -> E:
-        """The same error (class, attributes, partial result) with ``context: `` before its message.
+        """The same error (class and attributes) with ``context: `` before its message.
 
         The one way to say which step failed: ``raise error.prefixed('setting its password') from error``.
         """
@@ -57,3 +50,15 @@ class InputError(Error, ValueError):
 
     Also a ``ValueError``, so code that validates values can catch it as one.
     """
+
+
+class Done(NamedTuple):
+    """What a task's work did: its ``result``, and the ``error`` that stopped it once it had begun writing.
+
+    Before the first write an error is raised: the task only fails. After a write was tried, the
+    work returns what it had done (``changed``, the object as it now stands) together with the
+    error, and the runner fails the task with both. ``error`` is None when the work finished.
+    """
+
+    result: dict[str, Any]
+    error: Optional[Error] = None

@@ -55,8 +55,10 @@ import re
 import threading
 import time
 import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._version import COLLECTION_NAME, COLLECTION_VERSION
@@ -95,7 +97,8 @@ class ApiError(Error):
     use :meth:`~._errors.Error.prefixed` (it keeps the class and every attribute).
     """
 
-    def __init__(self, message, status=None, vendor_message=None, details=None, method=None, url=None):
+    def __init__(self, message: str, status: int | None = None, vendor_message: str | None = None, details: Any = None,
+                 method: str | None = None, url: str | None = None) -> None:
         super(ApiError, self).__init__(message)
         self.status = status
         self.vendor_message = vendor_message
@@ -132,7 +135,7 @@ class InvalidResponseError(ApiError):
     """A success answer whose body is not the JSON the call expects."""
 
 
-def body_shape(body):
+def body_shape(body: Any) -> str:
     """A summary of an answer body's shape for an error: its types and keys, never a value.
 
     ``None`` (an empty body) reads ``an empty body``; a list ``a JSON list of 3 items``; an object
@@ -151,7 +154,7 @@ def body_shape(body):
     return 'a JSON %s' % json_type(body)
 
 
-def json_type(value):
+def json_type(value: Any) -> str:
     """``'text'``, ``'a number'``, ``'a list'``... : the JSON type of ``value``, for a message."""
     if value is None:
         return 'null'
@@ -168,7 +171,7 @@ def json_type(value):
     return type(value).__name__
 
 
-def unexpected_answer(redactor, call, body, expected):
+def unexpected_answer(redactor: Redactor, call: str, body: Any, expected: str) -> InvalidResponseError:
     """The error for a success answer that is not the documented shape: names the call, summarises the body.
 
     ``call`` is ``'GET /api/v2/...'``; ``expected`` says what was expected. The summary gives the
@@ -183,22 +186,22 @@ def unexpected_answer(redactor, call, body, expected):
         % (call, shape, expected)), details=shape)
 
 
-def pause(seconds):
+def pause(seconds: float) -> None:
     """Wait between retries (unit tests replace this)."""
     time.sleep(seconds)
 
 
-def clock():
+def clock() -> float:
     """Seconds on a monotonic clock: what ``retry_timeout`` is measured on (unit tests replace this)."""
     return time.monotonic()
 
 
-def _until(seconds):
+def _until(seconds: float) -> str:
     """``'2026-12-05 23:40 UTC'``: the wall-clock time ``seconds`` from now."""
     return time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(time.time() + seconds))
 
 
-def error_class(status):
+def error_class(status: int) -> type[ApiError]:
     """The exception class for an HTTP error status."""
     if status in (401, 403):
         return AuthError
@@ -223,20 +226,20 @@ class Redactor(object):
     changes (the store may also grow without :meth:`add`).
     """
 
-    def __init__(self, secrets=None, store=None):
+    def __init__(self, secrets: Iterable[Any] | None = None, store: set[Any] | None = None) -> None:
         self._lock = threading.Lock()
-        self._secrets = set() if store is None else store
-        self._ordered = None
+        self._secrets: set[Any] = set() if store is None else store
+        self._ordered: tuple[str, ...] = ()
         self._ordered_count = -1
         for secret in secrets or ():
             self.add(secret)
 
-    def add(self, secret):
+    def add(self, secret: Any) -> None:
         if secret is not None and str(secret) != '':
             with self._lock:
                 self._secrets.add(str(secret))
 
-    def text(self, value):
+    def text(self, value: Any) -> str:
         value = '' if value is None else str(value)
         with self._lock:
             if self._ordered_count != len(self._secrets):
@@ -248,7 +251,7 @@ class Redactor(object):
             value = value.replace(secret, REDACTED)
         return value
 
-    def data(self, value):
+    def data(self, value: Any) -> Any:
         if isinstance(value, dict):
             return dict((self.text(k), self.data(v)) for k, v in value.items())
         if isinstance(value, list):
@@ -266,7 +269,7 @@ _TAGS = re.compile(r'<[^>]*>')
 HTML_TITLE_MAX = 120
 
 
-def html_summary(text, content_type=None):
+def html_summary(text: str | None, content_type: str | None = None) -> str | None:
     """``'an HTML page: "502 Bad Gateway"'`` for an HTML answer (a proxy's error page), else None.
 
     An HTML page is told by its ``Content-Type`` or by how it starts; it is summarised to its
@@ -283,7 +286,7 @@ def html_summary(text, content_type=None):
     return 'an HTML page: "%s"' % title if title else 'an HTML page without a title'
 
 
-def vendor_message(body, text, content_type=None):
+def vendor_message(body: Any, text: str | None, content_type: str | None = None) -> str:
     """Best-effort one-line summary of an error body whose shape the vendor does not document.
 
     Yandex 360 answers ``{"code", "message", "details"}``; the NetAngels error body is not
@@ -304,7 +307,7 @@ def vendor_message(body, text, content_type=None):
     return text[:MAX_MESSAGE] if text else 'no message'
 
 
-def retry_after_seconds(value, now=None):
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date), or None."""
     if not value:
         return None
@@ -326,14 +329,14 @@ def retry_after_seconds(value, now=None):
 class Response(object):
     """A successful answer: status, headers and parsed JSON body (None when empty)."""
 
-    def __init__(self, status, headers, body, text):
+    def __init__(self, status: int | None, headers: Mapping[str, str], body: Any, text: str) -> None:
         self.status = status
         self.headers = headers
         self.body = body
         self.text = text
 
     @classmethod
-    def confirmed(cls, body):
+    def confirmed(cls, body: Any) -> Response:
         """The answer to a write whose own answer was lost: what the ``confirm`` read found."""
         return cls(None, {}, body, '')
 
@@ -341,10 +344,11 @@ class Response(object):
 class Transport(object):
     """A ``requests.Session`` with the collection's timeouts, retries, errors and redaction."""
 
-    def __init__(self, timeout=DEFAULT_TIMEOUT, validate_certs=True, ca_path=None, secrets=None,
-                 max_retries=DEFAULT_MAX_RETRIES, backoff_base=DEFAULT_BACKOFF_BASE,
-                 backoff_max=DEFAULT_BACKOFF_MAX, retry_timeout=DEFAULT_RETRY_TIMEOUT,
-                 sleep=None, user_agent_suffix=None, secret_store=None):
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT, validate_certs: bool = True, ca_path: str | None = None,
+                 secrets: Iterable[Any] | None = None, max_retries: int = DEFAULT_MAX_RETRIES,
+                 backoff_base: float = DEFAULT_BACKOFF_BASE, backoff_max: float = DEFAULT_BACKOFF_MAX,
+                 retry_timeout: float = DEFAULT_RETRY_TIMEOUT, sleep: Callable[[float], None] | None = None,
+                 user_agent_suffix: str | None = None, secret_store: set[Any] | None = None) -> None:
         if not HAS_REQUESTS:
             raise RuntimeError('The Python library "requests" is required.')
         agent = '%s/%s python-requests/%s' % (COLLECTION_NAME, COLLECTION_VERSION, requests.__version__)
@@ -365,7 +369,7 @@ class Transport(object):
         self.request_count = 0
 
     @property
-    def session(self):
+    def session(self) -> Any:
         """This thread's ``requests.Session`` (one per thread, all configured alike)."""
         session = getattr(self._local, 'session', None)
         if session is None:
@@ -375,16 +379,16 @@ class Transport(object):
             self._local.session = session
         return session
 
-    def add_secret(self, secret):
+    def add_secret(self, secret: Any) -> None:
         """Register a value (token, password) that must never appear in an error."""
         self.redactor.add(secret)
 
-    def backoff(self, attempt):
+    def backoff(self, attempt: int) -> float:
         """Exponential backoff with jitter for retry number ``attempt`` (0-based), capped."""
         ceiling = min(self.backoff_max, self.backoff_base * (2 ** attempt))
         return random.uniform(ceiling / 2.0, ceiling)
 
-    def _delay(self, attempt, response=None):
+    def _delay(self, attempt: int, response: Any = None) -> tuple[float, bool]:
         """``(seconds, asked)``: the wait before retry ``attempt``; ``asked`` when it is the API's ``Retry-After``."""
         if response is not None and response.status_code in (429, 503):
             delay = retry_after_seconds(response.headers.get('Retry-After'))
@@ -392,21 +396,21 @@ class Transport(object):
                 return delay, True
         return self.backoff(attempt), False
 
-    def _wait(self, delay, response=None):
+    def _wait(self, delay: float, response: Any = None) -> None:
         if response is not None and response.status_code == 429:
             with self._lock:  # every thread holds back until this wait is over
                 self._resume_at = max(self._resume_at, clock() + delay)
                 self._local.own_pause = self._resume_at
         (self._sleep or pause)(delay)
 
-    def _shared_pause(self):
+    def _shared_pause(self) -> float:
         """Seconds this thread must still hold back for a 429 another thread got (0: none)."""
         resume_at = self._resume_at
         if resume_at == getattr(self._local, 'own_pause', None):
             return 0.0  # this thread's own wait already covered it
         return max(0.0, resume_at - clock())
 
-    def _out_of_time(self, deadline, delay, asked, shared=False):
+    def _out_of_time(self, deadline: float, delay: float, asked: bool, shared: bool = False) -> str | None:
         """Why a wait of ``delay`` seconds does not fit in what is left before ``deadline``, or None."""
         left = deadline - clock()
         if delay + MIN_ATTEMPT_TIME <= left:
@@ -419,7 +423,7 @@ class Transport(object):
         return 'gave up: retry_timeout (%g s) reached' % self.retry_timeout
 
     @contextmanager
-    def writing(self, kind):
+    def writing(self, kind: WriteKind) -> Iterator[None]:
         """Hold every request of this thread in the ``with`` block to ``kind``'s budget (:mod:`._writes`).
 
         The write and the reads that prove whether it took effect spend one budget together. A
@@ -434,7 +438,7 @@ class Transport(object):
         finally:
             self._local.budget = None
 
-    def _spend(self):
+    def _spend(self) -> str | None:
         """Take one request from the budget of the write in progress; why not, when it is spent."""
         budget = getattr(self._local, 'budget', None)
         if budget is None:
@@ -444,8 +448,9 @@ class Transport(object):
         budget[0] -= 1
         return None
 
-    def request(self, method, url, params=None, json_body=None, data=None, files=None, headers=None,
-                kind=None, confirm=None):
+    def request(self, method: str, url: str, params: Mapping[str, Any] | None = None, json_body: Any = None, data: Any = None,
+                files: Any = None, headers: Mapping[str, str] | None = None, kind: WriteKind | None = None,
+                confirm: Callable[[], Any] | None = None) -> Response:
         """Send one request, retrying as the module docstring says; return a :class:`Response`.
 
         ``kind``: for a write, its row of the table of write kinds (:mod:`._writes`): whether a
@@ -463,11 +468,14 @@ class Transport(object):
         with self.writing(kind):
             return self._request(method, url, params, json_body, data, files, headers, kind.repeat_safe, confirm)
 
-    def _request(self, method, url, params, json_body, data, files, headers, idempotent, confirm):
+    def _request(self, method: str, url: str, params: Mapping[str, Any] | None, json_body: Any, data: Any, files: Any,
+                 headers: Mapping[str, str] | None, idempotent: bool, confirm: Callable[[], Any] | None) -> Response:
         unsure = False  # an attempt so far may have taken effect without our knowing
         attempt = 0
         deadline = clock() + self.retry_timeout
-        response = failure = None
+        response: Any = None
+        failure: Exception | None = None
+        acted: bool | None
         while True:
             shared = self._shared_pause()
             if shared:
@@ -491,7 +499,7 @@ class Transport(object):
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 failure, acted = exc, None
             except requests.exceptions.RequestException as exc:
-                raise self._transport_error(method, url, exc)
+                raise self._transport_error(method, url, exc) from None
             else:
                 failure = None
                 if response.status_code == 429:
@@ -514,13 +522,14 @@ class Transport(object):
             if why is not None:
                 return self._give_up(method, url, response, failure, attempt, unsure, confirm, why)
             self._wait(delay, response)
-            if acted is None and not idempotent:
+            if acted is None and not idempotent and confirm is not None:
                 done = self._confirm(confirm, method, url, response, failure, attempt)
                 if done is not None:
                     return done
             attempt += 1
 
-    def _give_up(self, method, url, response, failure, attempts, unsure, confirm, why, budget=False):
+    def _give_up(self, method: str, url: str, response: Any, failure: Exception | None, attempts: int, unsure: bool,
+                 confirm: Callable[[], Any] | None, why: str | None, budget: bool = False) -> Response:
         """No more attempts: ``confirm`` has the last word on an unknown outcome, else the last error (and ``why``) is raised."""
         if unsure and confirm is not None:
             done = self._confirm(confirm, method, url, response, failure, attempts)
@@ -538,7 +547,8 @@ class Transport(object):
             raise exc.__class__('%s; %s' % (exc.message, why), status=exc.status, vendor_message=exc.vendor_message,
                                 details=exc.details, method=exc.method, url=exc.url) from None
 
-    def _confirm(self, confirm, method, url, response, failure, attempts):
+    def _confirm(self, confirm: Callable[[], Any], method: str, url: str, response: Any, failure: Exception | None,
+                 attempts: int) -> Response | None:
         """Ask ``confirm`` whether the write took effect: a :class:`Response` if it did, else None.
 
         When the read itself fails, the error says both what was sent and that its effect is unknown.
@@ -552,20 +562,20 @@ class Transport(object):
                 raise lost.__class__(
                     '%s; whether it took effect is unknown: reading it back failed too: %s' % (lost.message, exc.message),
                     status=lost.status, vendor_message=lost.vendor_message, details=lost.details, method=method,
-                    url=lost.url)
+                    url=lost.url) from None
         return None if done is None else Response.confirmed(done)
 
-    def _fail(self, method, url, response, failure, attempts):
+    def _fail(self, method: str, url: str, response: Any, failure: Exception | None, attempts: int) -> Response:
         """Raise the error of the last attempt (no answer, or an error answer)."""
         if failure is not None:
             raise self._transport_error(method, url, failure, attempts)
         return self._handle(method, url, response, attempts)
 
-    def _describe(self, method, url):
+    def _describe(self, method: str, url: str) -> str:
         path = url.split('?', 1)[0]
         return '%s %s' % (method, self.redactor.text(path))
 
-    def _transport_error(self, method, url, exc, attempts=0):
+    def _transport_error(self, method: str, url: str, exc: Exception, attempts: int = 0) -> TransportError:
         reason = exc.__class__.__name__
         if isinstance(exc, requests.exceptions.SSLError):
             reason = 'TLS certificate check failed (set validate_certs or ca_path)'
@@ -579,7 +589,7 @@ class Transport(object):
         return TransportError(message, method=method, url=self.redactor.text(url),
                               details=self.redactor.text(str(exc))[:MAX_MESSAGE])
 
-    def _handle(self, method, url, response, attempts=0):
+    def _handle(self, method: str, url: str, response: Any, attempts: int = 0) -> Response:
         text = response.text or ''
         content_type = response.headers.get('Content-Type')
         body = None

@@ -118,7 +118,7 @@ class TokenCache(object):
         except OSError as exc:
             self._give_up('cannot write %s: %s' % (self.path, exc.strerror))
 
-    def drop(self, token: str) -> None:
+    def drop(self, token: str | None) -> None:
         """Forget ``token`` because the API refused it, unless another task already cached a newer one.
 
         Nothing happens in read-only (check) mode.

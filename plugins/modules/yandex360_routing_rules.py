@@ -294,8 +294,11 @@ rules:
       sample: true
 '''
 
+from typing import Any
+
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Done
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._local_lock import DEFAULT_TIMEOUT
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._module.runner import run, yandex360_client, yandex360_module
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import diff_text, parse_rules, written
@@ -330,17 +333,20 @@ def main() -> None:
     wanted = run(module, lambda: parse_rules(p['rules']), 'The routing rules are not valid')
     client = yandex360_client(module)
     doing = 'Cannot %s the routing rules of Yandex 360 organisation %s' % ('read' if module.check_mode else 'update', p['org_id'])
-    outcome = run(module, lambda: sync_rules(
-        client, p['org_id'], wanted, state=p['state'], exclusive=p['exclusive'], position=p['position'],
-        check_mode=module.check_mode, lock_timeout=p['lock_timeout'], lock_dir=p['lock_dir'] or None), doing)
-    for warning in outcome.warnings:
-        module.warn(warning)
-    result = dict(changed=outcome.changed, rules=written(outcome.after))
-    if module._diff:
-        header = 'routing rules of Yandex 360 organisation %s' % p['org_id']
-        result['diff'] = dict(before=diff_text(outcome.before), after=diff_text(outcome.after),
-                              before_header=header, after_header=header)
-    module.exit_json(**result)
+
+    def work() -> Done:
+        outcome = sync_rules(client, p['org_id'], wanted, state=p['state'], exclusive=p['exclusive'], position=p['position'],
+                             check_mode=module.check_mode, lock_timeout=p['lock_timeout'], lock_dir=p['lock_dir'] or None)
+        for warning in outcome.warnings:
+            module.warn(warning)
+        result: dict[str, Any] = dict(changed=outcome.changed, rules=written(outcome.after))
+        if module._diff and outcome.error is None:
+            header = 'routing rules of Yandex 360 organisation %s' % p['org_id']
+            result['diff'] = dict(before=diff_text(outcome.before), after=diff_text(outcome.after),
+                                  before_header=header, after_header=header)
+        return Done(result, outcome.error)
+
+    module.exit_json(**run(module, work, doing))
 
 
 if __name__ == '__main__':

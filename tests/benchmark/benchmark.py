@@ -102,7 +102,7 @@ def rerun_mailboxes(sandbox, count):
     for index in range(count):
         params = dict(name='user%04d' % index, domain_id=DOMAIN_ID, state='present', comment='Seeded mailbox %d' % index,
                       quota=1024, password=None, update_password='on_create')
-        changed += manage_mailbox(client, params)['changed']
+        changed += manage_mailbox(client, params).result['changed']
     return changed
 
 

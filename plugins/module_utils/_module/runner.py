@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Done, Error
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._module import ansible_core as _ansible_core
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._module.secrets import secret_values, shape_problems
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._module.specs import (
@@ -39,7 +39,6 @@ from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.cli
 BUG_REPORT = ('This is a bug in mailops.hosted_mail; please report it with the traceback '
               '(-vvv shows it; so does ANSIBLE_DISPLAY_TRACEBACK=error on ansible-core 2.19 and later)')
 
-T = TypeVar('T')
 
 ECHO_LIMIT = 100
 """A list option with more items than this is not repeated in the result's ``invocation`` or the log."""
@@ -149,28 +148,39 @@ def yandex360_client(module: CollectionModule) -> Yandex360Client:
     return Yandex360Client(_transport(module), module.params['oauth_token'], api_url=module.params['api_url'])
 
 
-def run(module: CollectionModule, work: Callable[[], T], doing: str) -> T:
+def run(module: CollectionModule, work: Callable[[], Any], doing: str) -> Any:
     """Call ``work()`` and return what it returns; the one place where errors become failures.
 
-    ``doing`` is a short description such as ``'Cannot read mailboxes of example.com'``.
+    ``doing`` is a short description such as ``'Cannot read mailboxes of example.com'``. Work that
+    writes returns a :class:`~._errors.Done`: its result is returned, or, with an error, the
+    task fails with that error and the result (what it had done).
 
     * An expected failure (:class:`~._errors.Error`: bad input, an API error, a busy lock) fails
       the task with one line, ``doing: what went wrong``, plus ``status`` and ``api_response``
-      for an API error and what the task had already done (``changed``, the object as it now
-      stands) when it failed half-way.
+      for an API error and, when it failed half-way, what the task had already done
+      (``changed``, the object as it now stands).
     * Anything else is a bug: the task fails with its type, message and traceback.
 
     Every secret the module knows (options, tokens learnt during the run) is removed from both by
     ``fail_json``; the transport's messages never contained one.
     """
     try:
-        return work()
+        value = work()
     except Error as exc:
-        failure = exc
+        fail(module, doing, exc)
     except Exception as exc:  # pylint: disable=broad-exception-caught
         module.fail_json(msg='%s: %s: %s. %s' % (doing, exc.__class__.__name__, exc, BUG_REPORT),
                          exception=traceback.format_exc())
-    result = dict(failure.result or {})
-    if isinstance(failure, _http.ApiError):
-        result.update(status=failure.status, api_response=failure.details)
-    module.fail_json(msg='%s: %s' % (doing, failure), **result)
+    if not isinstance(value, Done):
+        return value
+    if value.error is not None:
+        fail(module, doing, value.error, value.result)
+    return value.result
+
+
+def fail(module: CollectionModule, doing: str, error: Error, done: dict[str, Any] | None = None) -> NoReturn:
+    """Fail the task with ``doing: error``, what it had ``done`` and, for an API error, what the API said."""
+    result = dict(done or {})
+    if isinstance(error, _http.ApiError):
+        result.update(status=error.status, api_response=error.details)
+    module.fail_json(msg='%s: %s' % (doing, error), **result)

@@ -29,9 +29,7 @@ predicts exactly the lists a real run reports, and sends no write.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, NamedTuple
-
-from ansible.module_utils.parsing.convert_bool import boolean
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, NamedTuple, cast
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import ApiError, RateLimitError, RequestError
@@ -39,18 +37,15 @@ from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.cli
     BATCH_CREATE_LIMIT, AlreadyThere, batch_csv, batch_error_line, says_already)
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.credentials import Credentials
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailbox import (
-    PASSWORD_NOTE, CheckWriter, LiveWriter, converge, mailbox_inputs, state_refusal)
+    PASSWORD_NOTE, CheckWriter, LiveWriter, converge, state_refusal)
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.mailboxes_csv import read_mailboxes_csv
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rules import is_disabled, parse_aliases
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.spec import MailboxSpec, parse_mailbox
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.target import resolve_target
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._writes import BATCH_UPLOAD
 
-STATES = ('present', 'absent', 'disabled')
-STATE_ALIASES = {'active': 'present'}
-"""``netangels_mailbox_info`` reports a working mailbox as ``active``: it means ``present``."""
-
-INFO_KEYS = ('id', 'domain_id', 'used', 'created', 'updated')
-"""Keys of ``netangels_mailbox_info``'s mailboxes that are accepted and not applied (read-only)."""
+if TYPE_CHECKING:
+    from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import NetAngelsClient
 
 MAX_CONCURRENCY = 16
 MAX_FAILED_UPLOADS = BATCH_UPLOAD.rounds
@@ -62,33 +57,19 @@ MAX_LISTED = 20
 """Names listed in a message before it says "and N more"."""
 
 
-class Row(object):
-    """One wanted mailbox, validated."""
-
-    __slots__ = ('label', 'name', 'password', 'desired', 'state', 'domain_id')
-
-    def __init__(self, label, name, password, desired, state, domain_id=None):
-        self.label = label
-        self.name = name
-        self.password = password
-        self.desired = desired
-        self.state = state
-        self.domain_id = domain_id
-
-
-def _names(names):
+def _names(names: Iterable[str]) -> str:
     names = list(names)
     shown = ', '.join(names[:MAX_LISTED])
     return shown + (' and %d more' % (len(names) - MAX_LISTED) if len(names) > MAX_LISTED else '')
 
 
-def _problems(problems, intro):
+def _problems(problems: list[str], intro: str) -> str:
     return '%s (%d problem%s; nothing was changed): %s' % (intro, len(problems), '' if len(problems) == 1 else 's', ' | '.join(problems))
 
 
 # -- 1. the rows ----------------------------------------------------------------------------
 
-def entries(params, register_secret):
+def entries(params: Mapping[str, Any], register_secret: Callable[[str], None]) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
     """The raw rows, as ``[(label, cells), ...]``, and the problems of the CSV file's layout.
 
     Every password is handed to ``register_secret`` before anything else looks at the rows.
@@ -106,50 +87,16 @@ def entries(params, register_secret):
     return result, problems
 
 
-def _convert(cells, problems):
-    """Cell values (CSV text, or values from YAML) in the types the validators expect.
+def validate_rows(raw_rows: list[tuple[str, dict[str, Any]]], params: Mapping[str, Any],
+                  problems: list[str] | None = None) -> list[MailboxSpec]:
+    """Validate every row; return their :class:`MailboxSpec` or raise InputError naming every problem.
 
-    A value that cannot be converted is reported in ``problems`` and left out.
-    """
-    values = {}
-    quota = cells.get('quota')
-    if isinstance(quota, str) and quota.strip().lstrip('-').isdigit():
-        quota = int(quota)
-    if quota is not None:
-        values['quota'] = quota
-    if cells.get('is_local') is not None:
-        try:
-            values['is_local'] = boolean(cells['is_local'], strict=True)
-        except TypeError:
-            problems.append('is_local %r is not true or false' % (cells['is_local'],))
-    aliases = cells.get('aliases')
-    if isinstance(aliases, str):
-        aliases = parse_aliases(aliases)
-    if isinstance(aliases, list):
-        values['aliases'] = aliases
-    elif aliases is not None:
-        problems.append('aliases must be a list of addresses (or, in a CSV cell, addresses separated by spaces)')
-    state = str(cells.get('state') or 'present').strip().lower()
-    values['state'] = STATE_ALIASES.get(state, state)
-    if values['state'] not in STATES:
-        problems.append('state %r is not one of %s' % (cells.get('state'), ', '.join(STATES)))
-        values['state'] = 'present'
-    return values
-
-
-def _update_password(password, params):
-    """``update_password`` for one row: ``always`` applies to the rows that carry a password."""
-    return params.get('update_password') if password is not None else 'on_create'
-
-
-def validate_rows(raw_rows, params, problems=None):
-    """Validate every row; return the :class:`Row` list or raise InputError naming every problem.
-
-    Each row goes through ``netangels_mailbox``'s own validators (:func:`._netangels.mailbox.mailbox_inputs`).
-    A name given twice, and an address in another domain, are problems too.
+    Each row goes through the one mailbox parser (:func:`._netangels.spec.parse_mailbox`), which
+    ``netangels_mailbox`` uses too. A name given twice is a problem too.
     """
     problems = list(problems or [])
-    rows, seen = [], {}
+    rows: list[MailboxSpec] = []
+    seen: dict[str, str] = {}
     for label, cells in raw_rows:
         name = str(cells.get('name') or '').strip()
         where = '%s (%s)' % (label, name) if name else label
@@ -161,27 +108,17 @@ def validate_rows(raw_rows, params, problems=None):
             problems.append('%s: %s is listed twice (also %s)' % (where, local, seen[local]))
             continue
         seen[local] = label
-        mine = []
-        values = _convert(cells, mine)
-        if params.get('domain_id') is not None and '@' in name:
-            mine.append('give the local part only (%s) with domain_id, or set domain instead of domain_id' % local)
-        single = dict(name=name, domain=params.get('domain'), domain_id=params.get('domain_id'), comment=cells.get('comment'),
-                      password=cells.get('password'), update_password=_update_password(cells.get('password'), params), cleanup=False,
-                      quota=values.get('quota'), is_local=values.get('is_local'), aliases=values.get('aliases'), state=values['state'])
         try:
-            target, desired = mailbox_inputs(single)
+            rows.append(parse_mailbox(dict(cells, cleanup=False), params.get('domain'), params.get('domain_id'),
+                                      params.get('update_password'), label=label, in_list=True))
         except InputError as exc:
-            mine.append(str(exc))
-        if mine:
-            problems.append('%s: %s' % (where, '; '.join(mine)))
-            continue
-        rows.append(Row(label, target.name, cells.get('password'), desired, values['state'], cells.get('domain_id')))
+            problems.append('%s: %s' % (where, exc))
     if problems:
         raise InputError(_problems(problems, 'The mailboxes are not valid'))
     return rows
 
 
-def check_options(params):
+def check_options(params: Mapping[str, Any]) -> None:
     """The task's own options (not the rows'); InputError."""
     if params.get('mailboxes') is None and params.get('src') is None:
         raise InputError('say which mailboxes: set mailboxes (a list) or src (the path of a CSV file)')
@@ -196,21 +133,21 @@ def check_options(params):
 class Plan(object):
     """What a run does: creates (rows), jobs (row, current) on existing mailboxes, removals."""
 
-    def __init__(self):
-        self.creates = []
-        self.updates = []
-        self.removals = []
+    def __init__(self) -> None:
+        self.creates: list[MailboxSpec] = []
+        self.updates: list[tuple[MailboxSpec, dict[str, Any]]] = []
+        self.removals: list[dict[str, Any]] = []
         self.unchanged = 0
 
 
-def _needs_writes(current, row, update_password):
+def _needs_writes(current: dict[str, Any], row: MailboxSpec) -> bool:
     """Whether ``row`` needs any write on the existing mailbox ``current``."""
     writer = CheckWriter()
-    converge(writer, current, row.desired, row.state, row.password, update_password)
+    converge(writer, current, row.desired, row.state, row.password, row.update_password)
     return bool(writer.steps)
 
 
-def make_plan(rows, current, params, domain_id):
+def make_plan(rows: list[MailboxSpec], current: list[dict[str, Any]], params: Mapping[str, Any], domain_id: int) -> Plan:
     """Compare the rows with the domain's mailboxes; InputError for every refusal, before any write."""
     by_name = dict((mailbox['name'], mailbox) for mailbox in current)
     plan, problems = Plan(), []
@@ -234,7 +171,7 @@ def make_plan(rows, current, params, domain_id):
             problems.append('%s: %s' % (where, why))
         elif mailbox is None:
             plan.creates.append(row)
-        elif _needs_writes(mailbox, row, _update_password(row.password, params)):
+        elif _needs_writes(mailbox, row):
             plan.updates.append((row, mailbox))
         else:
             plan.unchanged += 1
@@ -261,18 +198,22 @@ def make_plan(rows, current, params, domain_id):
 class Outcome(object):
     """What happened, per mailbox; becomes the module's result."""
 
-    def __init__(self):
-        self.created, self.updated, self.removed, self.disabled = [], [], [], []
-        self.failures = []
+    def __init__(self) -> None:
+        self.created: list[str] = []
+        self.updated: list[str] = []
+        self.removed: list[str] = []
+        self.disabled: list[str] = []
+        self.failures: list[dict[str, str]] = []
         self.maybe_written = False
-        self.before, self.after = {}, {}
+        self.before: dict[str, dict[str, Any]] = {}
+        self.after: dict[str, dict[str, Any]] = {}
 
-    def fail(self, row_or_name, message, may_have_written=False):
-        name = getattr(row_or_name, 'name', row_or_name)
+    def fail(self, row_or_name: MailboxSpec | str, message: str, may_have_written: bool = False) -> None:
+        name = row_or_name if isinstance(row_or_name, str) else row_or_name.name
         self.failures.append(dict(name=name, error=message))
         self.maybe_written = self.maybe_written or may_have_written
 
-    def diff(self, name, before, after, password_sent=False):
+    def diff(self, name: str, before: dict[str, Any] | None, after: dict[str, Any] | None, password_sent: bool = False) -> None:
         """Note a mailbox's diff: every field of one created or removed, else only the fields that changed."""
         old, new = _fields(before), _fields(after)
         if before is not None and after is not None:
@@ -286,13 +227,13 @@ class Outcome(object):
         if after is not None:
             self.after[name] = new
 
-    def result(self, unchanged):
+    def result(self, unchanged: int) -> dict[str, Any]:
         changed = bool(self.created or self.updated or self.removed or self.disabled or self.maybe_written)
         return dict(changed=changed, created=self.created, updated=self.updated, removed=self.removed, disabled=self.disabled,
                     unchanged=unchanged, failures=self.failures, diff=dict(before=self.before, after=self.after))
 
 
-def _fields(mailbox, leave_out=None):
+def _fields(mailbox: dict[str, Any] | None, leave_out: str | None = None) -> dict[str, Any]:
     """The fields of a mailbox that a diff shows (aliases sorted, lower case)."""
     if mailbox is None:
         return {}
@@ -302,12 +243,13 @@ def _fields(mailbox, leave_out=None):
     return fields
 
 
-def _may_have_written(error):
+def _may_have_written(error: ApiError) -> bool:
     """Whether a failed write may still have happened (no answer, or a server error)."""
     return error.status is None or error.status >= 500
 
 
-def create_in_batches(client, domain_id, rows, outcome):
+def create_in_batches(client: NetAngelsClient, domain_id: int, rows: list[MailboxSpec], outcome: Outcome
+                      ) -> tuple[list[tuple[MailboxSpec, dict[str, Any]]], list[MailboxSpec], list[tuple[MailboxSpec, dict[str, Any]]]]:
     """Create ``rows`` through batch-create; return the created ``[(row, mailbox)]``, the rows to create
     one by one, and ``[(row, mailbox)]`` of those another writer created meanwhile.
 
@@ -322,7 +264,9 @@ def create_in_batches(client, domain_id, rows, outcome):
     create (a vendor that creates what it can), and those of a 400 that names no line, are
     returned to be created one by one, each with its own answer.
     """
-    created, singles, existing = [], [], []
+    created: list[tuple[MailboxSpec, dict[str, Any]]] = []
+    singles: list[MailboxSpec] = []
+    existing: list[tuple[MailboxSpec, dict[str, Any]]] = []
     pending = list(rows)
     failed_in_a_row = 0
     while pending:
@@ -384,20 +328,21 @@ class Job(object):
     """The writes of one mailbox, run by a worker thread.
 
     ``kind``: ``update`` (an existing mailbox), ``follow`` (one an upload just created: what the
-    upload cannot set), ``create`` (one by one, then as ``follow``), ``delete``. ``again``: a
-    second attempt after a transient failure, which reads the mailbox first.
+    upload cannot set), ``create`` (one by one, then as ``follow``), ``delete``. ``row``: its
+    :class:`MailboxSpec` (None for a delete). ``mailbox``: the mailbox as read (None before a
+    create). ``again``: a second attempt after a transient failure, which reads the mailbox first.
     """
 
     __slots__ = ('kind', 'row', 'mailbox', 'again')
 
-    def __init__(self, kind, row, mailbox, again=False):
+    def __init__(self, kind: str, row: Any, mailbox: Any, again: bool = False) -> None:
         self.kind = kind
         self.row = row
         self.mailbox = mailbox
         self.again = again
 
     @property
-    def name(self):
+    def name(self) -> str:
         return self.row.name if self.row is not None else self.mailbox['name']
 
 
@@ -414,14 +359,14 @@ class JobResult(NamedTuple):
     error: ApiError | None
 
 
-def _refresh(client, job, domain_id):
+def _refresh(client: NetAngelsClient, job: Job, domain_id: int) -> dict[str, Any] | None:
     """Before a second attempt: the mailbox as it stands now (None: it does not exist)."""
     if job.kind == 'create':
         return client.find_mailbox(domain_id, job.row.name)
     return client.get_mailbox(job.mailbox['id'])
 
 
-def run_job(writer, job, domain_id, params):
+def run_job(writer: LiveWriter | CheckWriter, job: Job, domain_id: int, params: Mapping[str, Any]) -> tuple[Any, ApiError | None]:
     """Apply one job through ``writer``; return ``(mailbox after, error or None)``.
 
     The mailbox after a delete is None, or False when another writer had deleted it first.
@@ -431,7 +376,7 @@ def run_job(writer, job, domain_id, params):
     mailbox = job.mailbox
     try:
         if job.again:
-            fresh = _refresh(writer.client, job, domain_id)
+            fresh = _refresh(cast('LiveWriter', writer).client, job, domain_id)
             if job.kind == 'delete' and fresh is None:
                 return None, None  # the first attempt deleted it
             if job.kind in ('update', 'follow') and fresh is None:
@@ -445,15 +390,15 @@ def run_job(writer, job, domain_id, params):
             if isinstance(mailbox, AlreadyThere):  # another writer created it first: an existing mailbox now
                 job.kind, job.mailbox = 'update', mailbox
         mailbox, dummy = converge(writer, mailbox, job.row.desired, job.row.state, job.row.password,
-                                  _update_password(job.row.password, params), password_sent=job.kind != 'update')
+                                  job.row.update_password, password_sent=job.kind != 'update')
         return mailbox, None
     except ApiError as exc:
         return mailbox, exc
 
 
-def run_jobs(client, jobs, domain_id, params, check_mode):
+def run_jobs(client: NetAngelsClient, jobs: list[Job], domain_id: int, params: Mapping[str, Any], check_mode: bool) -> list[JobResult]:
     """Run every job (``concurrency`` at a time); return their :class:`JobResult` in job order."""
-    def work(job):
+    def work(job: Job) -> JobResult:
         writer = CheckWriter() if check_mode else LiveWriter(client)
         mailbox, error = run_job(writer, job, domain_id, params)
         return JobResult(job, writer.steps[:-1] if error is not None and writer.steps else writer.steps, mailbox, error)
@@ -464,12 +409,13 @@ def run_jobs(client, jobs, domain_id, params, check_mode):
         return list(pool.map(work, jobs))
 
 
-def _transient(error):
+def _transient(error: ApiError) -> bool:
     """Whether a failure may pass: no answer, a server error, or 429 after every retry."""
     return error.status is None or error.status >= 500 or error.status == 429
 
 
-def run_with_second_attempt(client, jobs, domain_id, params, check_mode):
+def run_with_second_attempt(client: NetAngelsClient, jobs: list[Job], domain_id: int, params: Mapping[str, Any],
+                            check_mode: bool) -> list[JobResult]:
     """:func:`run_jobs`, then once more for the jobs that failed transiently, each reading its mailbox first.
 
     A write is repeated only after that read shows what is still missing, so a lost answer never
@@ -488,7 +434,7 @@ def run_with_second_attempt(client, jobs, domain_id, params, check_mode):
     return results
 
 
-def account(outcome, results):
+def account(outcome: Outcome, results: list[JobResult]) -> None:
     """Turn the jobs' results into the outcome's lists, diff and failures."""
     for result in results:
         job, done, mailbox, error = result.job, result.done, result.mailbox, result.error
@@ -513,7 +459,7 @@ def account(outcome, results):
         outcome.diff(job.name, before, mailbox, password_sent=password_sent)
 
 
-def manage_mailboxes(client, params, check_mode=False):
+def manage_mailboxes(client: NetAngelsClient, params: Mapping[str, Any], check_mode: bool = False) -> dict[str, Any]:
     """Bring the mailboxes of one domain to the rows' state; return the module's result.
 
     Raises InputError (bad input, a refusal, the removal guard) or the transport's ``ApiError``
@@ -532,9 +478,10 @@ def manage_mailboxes(client, params, check_mode=False):
     generated = [row for row in plan.creates if row.password is None]
     credentials = None
     if params.get('credentials_dir'):
-        credentials = Credentials(params['credentials_dir'], target.domain, params.get('password_length'), check_mode)
+        credentials = Credentials(params['credentials_dir'], target.domain, params['password_length'], check_mode)
         credentials.check(row.name for row in generated)
-        credentials.generate(generated, secret)
+        given = dict((row.name, row) for row in credentials.generate(generated, secret))
+        plan.creates = [given.get(row.name, row) for row in plan.creates]
 
     outcome = Outcome()
     jobs = [Job('update', row, mailbox) for row, mailbox in plan.updates] + [Job('delete', None, mailbox) for mailbox in plan.removals]
@@ -552,7 +499,7 @@ def manage_mailboxes(client, params, check_mode=False):
     return result
 
 
-def failure_message(result):
+def failure_message(result: Mapping[str, Any]) -> str:
     """The task's message when some mailboxes failed."""
     failures = result['failures']
     shown = ' | '.join('%s: %s' % (failure['name'], failure['error']) for failure in failures[:MAX_LISTED])

@@ -25,7 +25,7 @@ import io
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _writes
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
@@ -118,7 +118,7 @@ class NetAngelsClient(object):
         except AuthError as exc:
             raise AuthError('The NetAngels token gateway refused the API key (HTTP %s): check api_key / NETANGELS_API_KEY. %s' % (
                 exc.status, exc.vendor_message or ''), status=exc.status, vendor_message=exc.vendor_message, details=exc.details,
-                method=exc.method, url=exc.url)
+                method=exc.method, url=exc.url) from None
         token = (response.body or {}).get('token') if isinstance(response.body, dict) else None
         if not token:
             raise InvalidResponseError('The NetAngels token gateway answered without a token.', status=response.status)
@@ -154,12 +154,12 @@ class NetAngelsClient(object):
             if not self._api_key:
                 raise AuthError('NetAngels refused the API token (HTTP %s: %s): it is invalid or expired; set a new api_token or use api_key.' % (
                     exc.status, exc.vendor_message), status=exc.status, vendor_message=exc.vendor_message, details=exc.details,
-                    method=exc.method, url=exc.url)
+                    method=exc.method, url=exc.url) from None
         try:
             return self._send(method, url, self._renewed_token(token), kwargs)
         except AuthError as exc:
             raise AuthError('%s (a fresh token from the API key was refused too: the key may lack access to this object)' % exc.message,
-                            status=exc.status, vendor_message=exc.vendor_message, details=exc.details, method=exc.method, url=exc.url)
+                            status=exc.status, vendor_message=exc.vendor_message, details=exc.details, method=exc.method, url=exc.url) from None
 
     def _ready_token(self) -> str | None:
         with self._auth_lock:
@@ -313,7 +313,7 @@ class NetAngelsClient(object):
     # Any other refusal, or a read that does not show the wanted state, fails as the API said.
     # That read spends the write's budget too.
 
-    def create_mailbox(self, domain_id, name, password, comment=None):
+    def create_mailbox(self, domain_id: int, name: str, password: str, comment: str | None = None) -> dict[str, Any]:
         """Create a mailbox; returns it.
 
         When the answer is lost (no answer, 5xx), the domain's list decides: the mailbox is there
@@ -340,14 +340,14 @@ class NetAngelsClient(object):
             return there
         return normalise_mailbox(answer)
 
-    def update_mailbox(self, mailbox_id, changes):
+    def update_mailbox(self, mailbox_id: int, changes: Mapping[str, Any]) -> dict[str, Any] | None:
         """PUT the given fields (comment, quota, is_local, aliases) and return the mailbox."""
         body = dict(changes)
         if 'aliases' in body:
             body['aliases'] = list(body['aliases'])
         return self._mailbox_put(mailbox_id, '', body, _writes.UPDATE, done=lambda fresh: reads_as(fresh, body))
 
-    def delete_mailbox(self, mailbox_id):
+    def delete_mailbox(self, mailbox_id: int) -> bool:
         """Delete; True when deleted, False when it was already gone before this call."""
         try:
             self.call('DELETE', '/api/v2/mail/mailboxes/%d/' % int(mailbox_id), kind=_writes.DELETE,
@@ -356,26 +356,26 @@ class NetAngelsClient(object):
             return False
         return True
 
-    def add_alias(self, mailbox_id, alias):
+    def add_alias(self, mailbox_id: int, alias: str) -> dict[str, Any] | None:
         return self._mailbox_put(mailbox_id, 'add-alias/', {'alias': alias}, _writes.ADD_ALIAS, refusal_checked=True,
                                  done=lambda fresh: alias.lower() in [a.lower() for a in fresh['aliases']])
 
-    def delete_alias(self, mailbox_id, alias):
+    def delete_alias(self, mailbox_id: int, alias: str) -> dict[str, Any] | None:
         return self._mailbox_put(mailbox_id, 'delete-alias/', {'alias': alias}, _writes.DELETE_ALIAS, refusal_checked=True,
                                  done=lambda fresh: alias.lower() not in [a.lower() for a in fresh['aliases']])
 
-    def change_password(self, mailbox_id, password):
+    def change_password(self, mailbox_id: int, password: str) -> dict[str, Any] | None:
         self.transport.add_secret(password)
         return self._mailbox_put(mailbox_id, 'change-password/', {'password': password}, _writes.CHANGE_PASSWORD)
 
-    def disable_mailbox(self, mailbox_id):
+    def disable_mailbox(self, mailbox_id: int) -> dict[str, Any] | None:
         return self._mailbox_put(mailbox_id, 'disable/', None, _writes.DISABLE, done=is_disabled)
 
-    def cleanup_mailbox(self, mailbox_id):
+    def cleanup_mailbox(self, mailbox_id: int) -> dict[str, Any] | None:
         return self._mailbox_put(mailbox_id, 'cleanup/', None, _writes.CLEANUP,
                                  done=lambda fresh: int(fresh.get('used') or 0) == 0)
 
-    def batch_create(self, domain_id, csv_text, filename='mailboxes.csv'):
+    def batch_create(self, domain_id: int, csv_text: str, filename: str = 'mailboxes.csv') -> list[dict[str, Any]]:
         """Upload a CSV file of mailboxes (see :func:`batch_csv`); returns the created mailboxes.
 
         Assumption: the upload is ``multipart/form-data`` with the file in the field

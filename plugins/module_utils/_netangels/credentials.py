@@ -37,12 +37,15 @@ import os
 import secrets
 import stat
 import string
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._files import write_atomically
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._local_lock import PrivateDirectoryError, private_directory
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+
+if TYPE_CHECKING:
+    from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.spec import MailboxSpec
 
 PASSWORD_ALPHABET = string.ascii_letters + string.digits + '-_.'
 """The characters of a generated password (no whitespace, nothing a shell or a CSV cell quotes)."""
@@ -133,11 +136,12 @@ class Credentials(object):
         created = set(names)
         return [path for name, path in zip(self.names, self.files) if name in created]
 
-    def generate(self, rows: list[Any], register_secret: Callable[[str], None]) -> None:
-        """Give each row (without a password) a generated one and write its file; nothing in check mode."""
+    def generate(self, rows: list[MailboxSpec], register_secret: Callable[[str], None]) -> list[MailboxSpec]:
+        """The rows (without a password), each given a generated one whose file is written; unchanged in check mode."""
         if self.check_mode or not rows:
-            return
+            return rows
         check_directory(self.directory, create=True)
+        result = []
         for row in rows:
             password = generate_password(self.length)
             register_secret(password)
@@ -146,4 +150,5 @@ class Credentials(object):
                 write_password_file(path, password)
             except OSError as exc:
                 raise InputError('cannot write the credentials file %s: %s; no mailbox was created' % (path, exc.strerror)) from None
-            row.password = password
+            result.append(row._replace(password=password))
+        return result

@@ -14,20 +14,22 @@ call's answer and sends nothing), so check mode takes exactly the decisions a re
 
 Errors are raised, never turned into failures here: :class:`~._errors.InputError` for bad input
 or an impossible request, the transport's ``ApiError`` (with the step that failed prepended) for
-the API. The module runner turns both into ``fail_json``. When a write was attempted and the task
-failed, the error carries what the task had done (:func:`progress`).
+the API. The module runner turns both into ``fail_json``. Once a write was attempted, an error is
+not raised but returned, with what the task had done (:func:`progress`), as a :class:`~._errors.Done`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+import contextlib
+from typing import TYPE_CHECKING, Any, Callable
 
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Error, InputError
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._errors import Done, Error, InputError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._http import AuthError, NotFoundError, RequestError
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import AlreadyThere
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.compare import same_field
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.rules import (
-    MAILBOX_STATE_DISABLED, check_comment, check_local_part, check_password, check_quota, is_disabled, normalise_alias, parse_aliases)
+    MAILBOX_STATE_DISABLED, check_local_part, is_disabled, parse_aliases)
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.spec import alias_list, parse_mailbox
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.target import MailboxTarget, parse_target, resolve_target
 
 if TYPE_CHECKING:
@@ -42,71 +44,7 @@ PASSWORD_NOTE = '(set by this task; never shown)'
 DIFF_KEYS = ('address', 'comment', 'quota', 'is_local', 'aliases', 'state', 'used')
 
 
-# -- inputs ---------------------------------------------------------------------------------
-
-def alias_list(values: Iterable[Any] | None, option: str = 'aliases') -> list[str]:
-    """Forwarding addresses validated and normalised (lower case, duplicates dropped, order kept).
-
-    Raises InputError naming every bad value.
-    """
-    result, bad = [], []
-    for value in values or []:
-        try:
-            alias = normalise_alias(value)
-        except InputError as exc:
-            bad.append(str(exc))
-            continue
-        if alias not in result:
-            result.append(alias)
-    if bad:
-        raise InputError('%s: %s' % (option, '; '.join(bad)))
-    return result
-
-
-def mailbox_inputs(params: dict[str, Any]) -> tuple[MailboxTarget, dict[str, Any]]:
-    """Validate the options of ``netangels_mailbox``; return ``(target, desired)``.
-
-    ``target`` is the parsed (not yet resolved) :class:`MailboxTarget`; ``desired`` holds only
-    the fields the task sets. Every problem found is reported at once, before any request.
-    """
-    problems = []
-    target = parse_target(params['name'], params.get('domain'), params.get('domain_id'))
-    why = check_local_part(target.name)
-    if why:
-        problems.append(why)
-    desired = {}
-    if params.get('comment') is not None:
-        why = check_comment(params['comment'])
-        if why:
-            problems.append(why)
-        desired['comment'] = params['comment']
-    if params.get('quota') is not None:
-        why = check_quota(params['quota'])
-        if why:
-            problems.append(why)
-        desired['quota'] = params['quota']
-    if params.get('is_local') is not None:
-        desired['is_local'] = params['is_local']
-    if params.get('aliases') is not None:
-        try:
-            desired['aliases'] = alias_list(params['aliases'])
-        except InputError as exc:
-            problems.append(str(exc))
-    if params.get('password') is not None:
-        why = check_password(params['password'])
-        if why:
-            problems.append(why)
-    state = params.get('state') or 'present'
-    if state == 'absent' and params.get('cleanup'):
-        problems.append('cleanup=true contradicts state=absent (deleting the mailbox removes its mail anyway)')
-    if params.get('update_password') == 'always' and params.get('password') is None and state != 'absent':
-        problems.append('update_password=always needs a password')
-    if desired.get('is_local') is False and desired.get('aliases') == []:
-        problems.append('is_local=false with an empty aliases list would make a mailbox that neither stores nor forwards mail')
-    if problems:
-        raise InputError('; '.join(problems))
-    return target, desired
-
+# -- inputs (one mailbox as a task asks for it: _netangels/spec.py) ---------------------------
 
 def describe(target: MailboxTarget, mailbox: dict[str, Any] | None = None) -> str:
     """The mailbox as a person reads it: ``alice@example.com``, or ``alice in mail domain 1001``."""
@@ -268,10 +206,8 @@ def progress(exc: Error, writer: LiveWriter | CheckWriter, before: dict[str, Any
     not when the API refused it outright (another 4xx), which also keeps others' changes out.
     """
     now = last
-    try:
+    with contextlib.suppress(Error):
         now = read_again()
-    except Error:
-        pass
     refused = isinstance(exc, (RequestError, AuthError, NotFoundError))
     return bool(writer.done) or (not refused and view(now, '') != view(before, '')), now
 
@@ -315,15 +251,16 @@ def converge(writer: LiveWriter | CheckWriter, mailbox: dict[str, Any], desired:
     return mailbox, password_sent
 
 
-def manage_mailbox(client: NetAngelsClient, params: dict[str, Any], check_mode: bool = False) -> dict[str, Any]:
-    """Bring one mailbox to the state the options describe; return the module's result.
+def manage_mailbox(client: NetAngelsClient, params: dict[str, Any], check_mode: bool = False) -> Done:
+    """Bring one mailbox to the state the options describe; return the module's result as a :class:`~._errors.Done`.
 
     Result keys: ``changed``, ``mailbox`` (as it now stands, or would stand; ``{}`` when absent)
-    and ``diff`` (``before``/``after`` from :func:`view`, a password only as a note).
+    and ``diff`` (``before``/``after`` from :func:`view`, a password only as a note). Bad input
+    raises InputError before any request; a failure once writing began comes back as the
+    ``Done``'s error, with ``changed`` and ``mailbox`` as they then stood.
     """
-    desired = mailbox_inputs(params)[1]
-    state = params.get('state') or 'present'
-    password = params.get('password')
+    spec = parse_mailbox(params, params.get('domain'), params.get('domain_id'), params.get('update_password'))
+    desired, state, password = spec.desired, spec.state, spec.password
     target = resolve_target(client, params['name'], params.get('domain'), params.get('domain_id'))
     address = describe(target)
     current = client.find_mailbox(target.domain_id, target.name)
@@ -354,14 +291,13 @@ def manage_mailbox(client: NetAngelsClient, params: dict[str, Any], check_mode: 
     except Error as exc:
         mailbox = writer.last or mailbox
         changed, now = progress(exc, writer, current, mailbox, lambda: client.find_mailbox(target.domain_id, target.name))
-        exc.result = dict(changed=changed, mailbox=now or {})
-        raise
+        return Done(dict(changed=changed, mailbox=now or {}), exc)
 
     before = view(current, address)
     after = view(mailbox, address)
     if password_sent:
         after['password'] = PASSWORD_NOTE
-    return dict(changed=bool(writer.steps), mailbox=mailbox or {}, diff=dict(before=before, after=after))
+    return Done(dict(changed=bool(writer.steps), mailbox=mailbox or {}, diff=dict(before=before, after=after)))
 
 
 # -- netangels_mailbox_alias ----------------------------------------------------------------
@@ -393,8 +329,8 @@ def find_alias_mailbox(client: NetAngelsClient, target: MailboxTarget | None, ma
     return mailbox
 
 
-def manage_aliases(client: NetAngelsClient, params: dict[str, Any], check_mode: bool = False) -> dict[str, Any]:
-    """Add or remove just the named forwarding addresses of one mailbox; return the result."""
+def manage_aliases(client: NetAngelsClient, params: dict[str, Any], check_mode: bool = False) -> Done:
+    """Add or remove just the named forwarding addresses of one mailbox; return the result as a :class:`~._errors.Done`."""
     wanted = alias_list(params['aliases'])
     if not wanted:
         raise InputError('aliases: name at least one forwarding address')
@@ -415,11 +351,10 @@ def manage_aliases(client: NetAngelsClient, params: dict[str, Any], check_mode: 
     except Error as exc:
         changed, now = progress(exc, writer, current, mailbox, lambda: client.get_mailbox(current['id']))
         now = now or mailbox
-        exc.result = dict(changed=changed, aliases=list(now['aliases']), mailbox_id=current.get('id'))
-        raise
+        return Done(dict(changed=changed, aliases=list(now['aliases']), mailbox_id=current.get('id')), exc)
     after = {'aliases': list(mailbox['aliases'])}
-    return dict(changed=bool(writer.steps), aliases=list(mailbox['aliases']), mailbox_id=mailbox.get('id'),
-                diff=dict(before=before, after=after))
+    return Done(dict(changed=bool(writer.steps), aliases=list(mailbox['aliases']), mailbox_id=mailbox.get('id'),
+                     diff=dict(before=before, after=after)))
 
 
 # -- netangels_mailbox_info -----------------------------------------------------------------

@@ -63,17 +63,24 @@ class ConfirmError(Error):
 
 
 class RulesOutcome(object):
-    """What :func:`sync_rules` found and did: the ``before`` and ``after`` lists of :class:`~.rules.Rule`."""
+    """What :func:`sync_rules` found and did: the ``before`` and ``after`` lists of :class:`~.rules.Rule`.
 
-    def __init__(self, before: list[Rule], after: list[Rule], warnings: list[str], writes: int = 0) -> None:
+    ``error``: what stopped the sync after it had written (``after`` is then the list as last
+    written or read); None when it finished.
+    """
+
+    def __init__(self, before: list[Rule], after: list[Rule], warnings: list[str], writes: int = 0,
+                 error: Optional[Error] = None) -> None:
         self.before = before
         self.after = after
         self.warnings = warnings
         self.writes = writes
+        self.error = error
 
     @property
     def changed(self) -> bool:
-        return not same_rules(self.before, self.after)
+        """Whether the list changed; after a write and an error, it may have: True."""
+        return self.error is not None or not same_rules(self.before, self.after)
 
 
 def lock_key(api_url: str, org_id: int) -> str:
@@ -166,6 +173,6 @@ def sync_rules(client: Yandex360Client, org_id: int, wanted: Sequence[Rule], sta
                 'Run the task again when the other writer is done; two tasks with exclusive=true and different rules '
                 'undo each other forever.' % (rounds, '; '.join(_unconfirmed(fresh, wanted, state, exclusive))))
         except Error as exc:
-            if known is not None:
-                exc.result = dict(changed=True, rules=written(known))
-            raise
+            if known is None:
+                raise
+            return RulesOutcome(before, known, warnings, writes, exc)

@@ -48,6 +48,13 @@ def mailbox(name, **params):
     return base
 
 
+def changed(done):
+    """A task's ``changed``; a task that stopped with an error fails the test."""
+    if done.error is not None:
+        raise done.error
+    return done.result['changed']
+
+
 def tasks_for(sandbox, lock_base, i):
     """The tasks of item ``i``, one per write kind, in playbook order; each builds its own client."""
     address = 'r1.user%d@example.com' % i
@@ -57,17 +64,20 @@ def tasks_for(sandbox, lock_base, i):
 
     def rules():
         client = Yandex360Client(_http.Transport(), OAUTH, api_url=sandbox.url)
-        return sync_rules(client, ORG, rule(i), exclusive=False, lock_base=lock_base).changed
+        outcome = sync_rules(client, ORG, rule(i), exclusive=False, lock_base=lock_base)
+        if outcome.error is not None:
+            raise outcome.error
+        return outcome.changed
 
     return [
-        lambda: manage_mailbox(netangels(), mailbox(address, password=PASSWORD, comment='created'))['changed'],
-        lambda: manage_mailbox(netangels(), mailbox(address, comment='updated', quota=2048, aliases=['r1.copy%d@example.net' % i]))['changed'],
-        lambda: manage_aliases(netangels(), dict(mailbox=address, aliases=['r1.extra%d@example.net' % i], state='present'))['changed'],
-        lambda: manage_aliases(netangels(), dict(mailbox=address, aliases=['r1.copy%d@example.net' % i], state='absent'))['changed'],
-        lambda: manage_mailbox(netangels(), mailbox(address, password=NEW_PASSWORD, update_password='always'))['changed'],
-        lambda: manage_mailbox(netangels(), mailbox(address, state='disabled'))['changed'],
-        lambda: manage_mailbox(netangels(), mailbox('r1.full%d@example.com' % i, cleanup=True))['changed'],
-        lambda: manage_mailbox(netangels(), mailbox('r1.gone%d@example.com' % i, state='absent'))['changed'],
+        lambda: changed(manage_mailbox(netangels(), mailbox(address, password=PASSWORD, comment='created'))),
+        lambda: changed(manage_mailbox(netangels(), mailbox(address, comment='updated', quota=2048, aliases=['r1.copy%d@example.net' % i]))),
+        lambda: changed(manage_aliases(netangels(), dict(mailbox=address, aliases=['r1.extra%d@example.net' % i], state='present'))),
+        lambda: changed(manage_aliases(netangels(), dict(mailbox=address, aliases=['r1.copy%d@example.net' % i], state='absent'))),
+        lambda: changed(manage_mailbox(netangels(), mailbox(address, password=NEW_PASSWORD, update_password='always'))),
+        lambda: changed(manage_mailbox(netangels(), mailbox(address, state='disabled'))),
+        lambda: changed(manage_mailbox(netangels(), mailbox('r1.full%d@example.com' % i, cleanup=True))),
+        lambda: changed(manage_mailbox(netangels(), mailbox('r1.gone%d@example.com' % i, state='absent'))),
         rules,
     ]
 

@@ -173,12 +173,12 @@ def test_two_runs_removing_the_same_forwarding_address_at_once_both_succeed(sand
     params = dict(mailbox='shared@%s' % DOMAIN, aliases=['gone@example.org'], state='absent')
     results = run_twice_at_once(lambda index: manage_aliases(netangels(sandbox), params))
     for result in results:
-        assert not isinstance(result, Exception), result
+        assert not isinstance(result, Exception) and result.error is None, result
     mailbox = sandbox.state.find_mailbox(domain_id(sandbox), 'shared')
     assert mailbox['aliases'] == ['kept@example.org']
     assert [e['status'] for e in sandbox.requests('PUT', '/api/v2/mail/mailboxes/')] in ([201, 400], [400, 201]), \
         'the runs overlapped: both sent the removal, one was refused "not an alias"'
-    assert sorted(result['changed'] for result in results) == [False, True], 'changed is truthful for each run'
+    assert sorted(result.result['changed'] for result in results) == [False, True], 'changed is truthful for each run'
 
 
 # -- C4: bounded waits -----------------------------------------------------------------------------

@@ -3,41 +3,13 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The pure parts of the mailbox logic: input checks, comparison, diff views, check-mode predictions."""
+"""The pure parts of the mailbox logic: comparison, diff views, check-mode predictions (the input checks: test_spec.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import mailbox as _mailbox
-from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.target import MailboxTarget
-
-
-def params(**kwargs):
-    result = dict(name='alice@example.com', domain=None, domain_id=None, state='present', password=None, update_password='on_create',
-                  comment=None, quota=None, is_local=None, aliases=None, cleanup=False)
-    result.update(kwargs)
-    return result
-
-
-def test_alias_list_normalises_and_drops_duplicates_in_order():
-    assert _mailbox.alias_list([' B@Example.net', 'a@example.net', 'b@example.net']) == ['b@example.net', 'a@example.net']
-
-
-def test_alias_list_names_every_bad_value():
-    with pytest.raises(ValueError) as info:
-        _mailbox.alias_list(['ok@example.net', 'bad', 'x@nodot'])
-    assert '"bad"' in str(info.value) and '"x@nodot"' in str(info.value)
-
-
-def test_inputs_keep_only_the_options_given():
-    target, desired = _mailbox.mailbox_inputs(params(quota=10, aliases=['A@example.net']))
-    assert target == MailboxTarget('alice', 'example.com', None)
-    assert desired == {'quota': 10, 'aliases': ['a@example.net']}
-
-
-def test_inputs_empty_comment_is_a_value():
-    assert _mailbox.mailbox_inputs(params(comment=''))[1] == {'comment': ''}
 
 
 @pytest.mark.parametrize('current, desired, changes', [

@@ -121,12 +121,10 @@ def test_every_problem_is_reported_at_once_and_no_secret_is_repeated():
 def test_prefixed_keeps_the_class_and_everything_it_carries():
     error = _http.RequestError('PUT https://api.test/x/: HTTP 400: no', status=400, vendor_message='no', details={'detail': 'no'},
                                method='PUT', url='https://api.test/x/')
-    error.result = dict(changed=True)
     again = error.prefixed('setting its password')
     assert again.__class__ is _http.RequestError
     assert str(again) == again.message == 'setting its password: PUT https://api.test/x/: HTTP 400: no'
     assert (again.status, again.vendor_message, again.details, again.method, again.url) == (400, 'no', {'detail': 'no'}, 'PUT', 'https://api.test/x/')
-    assert again.result == dict(changed=True)
     assert str(error) == 'PUT https://api.test/x/: HTTP 400: no'
 
 

@@ -24,6 +24,7 @@ import requests
 from ansible_collections.mailops.hosted_mail.plugins.module_utils import _http, _writes
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels import bulk
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.client import NetAngelsClient, batch_csv
+from ansible_collections.mailops.hosted_mail.plugins.module_utils._netangels.spec import parse_mailbox
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.client import Yandex360Client
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.rules import parse_rules
 from ansible_collections.mailops.hosted_mail.plugins.module_utils._yandex360.sync import reads_as
@@ -145,7 +146,8 @@ def test_the_worst_case_of_each_write_kind_is_its_budget(proxy, sandbox, kind):
 def test_a_batch_upload_starts_over_at_most_its_rounds_each_after_a_read_of_the_domain(proxy, sandbox):
     """Every upload throttled until its budget is spent, every read answered: 5 uploads of 13, each then a read of one page."""
     client = netangels(sandbox)
-    rows = [bulk.Row('row %d' % index, 'kinds.batch%d' % index, 'Write-Kinds-Pass-%d' % index, {}, 'present') for index in range(3)]
+    rows = [parse_mailbox(dict(name='kinds.batch%d' % index, password='Write-Kinds-Pass-%d' % index), domain_id=EXAMPLE_ORG, in_list=True)
+            for index in range(3)]
     outcome = bulk.Outcome()
     proxy.pattern, proxy.sent = 'throttled', []
     try:
