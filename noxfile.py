@@ -472,7 +472,8 @@ def bench(session: nox.Session) -> None:
     """Request counts and wall-time ratios of the hot paths against baselines, then the onboarding benchmark (make bench)
 
     The netangels_mailboxes figures (P2 and the rest) start every playbook and module process from
-    build/bench-venv, a venv installed with pip as users install (see pip_venv). posargs go to tests/benchmark/benchmark.py; ONBOARDING_BENCH_ARGS (e.g. "--people 100") to
+    build/bench-venv, a venv installed with pip as users install (see pip_venv). posargs go to
+    tests/benchmark/benchmark.py; ONBOARDING_BENCH_ARGS (e.g. "--people 100") to
     tests/benchmark/onboarding.py.
     """
     session.install(ansible_core("2.19"), "flask", "requests")

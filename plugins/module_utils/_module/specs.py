@@ -81,7 +81,6 @@ def shown(value: Any) -> str:
     return 'a %s' % type(value).__name__
 
 
-
 def _url_problem(name: str, value: str) -> str | None:
     """Why ``value`` cannot be the base URL option ``name``, or None. Credentials in it are never repeated."""
     if any(char.isspace() or not char.isprintable() for char in value):
@@ -137,5 +136,3 @@ def option_problems(params: Mapping[str, Any]) -> list[str]:
         if params.get(name) is not None and params[name] <= 0:
             problems.append('%s must be a positive number (%s), got %s' % (name, what, params[name]))
     return [problem for problem in problems if problem]
-
-
