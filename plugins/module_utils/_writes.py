@@ -31,6 +31,8 @@ from typing import NamedTuple
 
 ATTEMPTS = 13
 """Sends of one request at most (1 + the transport's 12 retries): a read, or a write's own sends."""
+PROOF = 3
+"""Requests left, after its own sends, for the proving read of a write that is safe to repeat."""
 
 
 class WriteKind(NamedTuple):
@@ -43,15 +45,15 @@ class WriteKind(NamedTuple):
 
 TOKEN_EXCHANGE = WriteKind('token exchange', True, '', ATTEMPTS)
 CREATE = WriteKind('create mailbox', False, 'the mailbox is listed in its domain', 2 * ATTEMPTS)
-UPDATE = WriteKind('update mailbox', True, 'every field sent reads back as sent', ATTEMPTS + 3)
+UPDATE = WriteKind('update mailbox', True, 'every field sent reads back as sent', ATTEMPTS + PROOF)
 ADD_ALIAS = WriteKind('add alias', False, 'the address is among the aliases', 2 * ATTEMPTS)
 DELETE_ALIAS = WriteKind('delete alias', False, 'the address is not among the aliases', 2 * ATTEMPTS)
 CHANGE_PASSWORD = WriteKind('change password', True, '', ATTEMPTS)
-DISABLE = WriteKind('disable mailbox', True, 'the mailbox reads as disabled', ATTEMPTS + 3)
+DISABLE = WriteKind('disable mailbox', True, 'the mailbox reads as disabled', ATTEMPTS + PROOF)
 CLEANUP = WriteKind('cleanup mailbox', False, 'the mailbox reads as empty (used 0)', 2 * ATTEMPTS)
-DELETE = WriteKind('delete mailbox', True, 'the mailbox is gone', ATTEMPTS + 3)
+DELETE = WriteKind('delete mailbox', True, 'the mailbox is gone', ATTEMPTS + PROOF)
 BATCH_UPLOAD = WriteKind('batch upload', False, "the domain's list, read again after the upload", ATTEMPTS, rounds=5)
-RULES_REPLACE = WriteKind('rules replace', True, 'the rule list reads as written', ATTEMPTS + 3, rounds=3)
+RULES_REPLACE = WriteKind('rules replace', True, 'the rule list reads as written', ATTEMPTS + PROOF, rounds=3)
 
 KINDS = (TOKEN_EXCHANGE, CREATE, UPDATE, ADD_ALIAS, DELETE_ALIAS, CHANGE_PASSWORD, DISABLE, CLEANUP, DELETE,
          BATCH_UPLOAD, RULES_REPLACE)
