@@ -286,8 +286,8 @@ def manage_mailbox(client: NetAngelsClient, params: dict[str, Any], check_mode: 
                 password_sent = not isinstance(mailbox, AlreadyThere)
                 if not password_sent:  # another writer created it first: this run found it as it is
                     current = mailbox
-            mailbox, password_sent = converge(writer, mailbox, desired, state, password, params.get('update_password'),
-                                              cleanup=params.get('cleanup'), password_sent=password_sent)
+            mailbox, password_sent = converge(writer, mailbox, desired, state, password, spec.update_password,
+                                              cleanup=spec.cleanup, password_sent=password_sent)
     except Error as exc:
         mailbox = writer.last or mailbox
         changed, now = progress(exc, writer, current, mailbox, lambda: client.find_mailbox(target.domain_id, target.name))
